@@ -1,0 +1,265 @@
+"""Split a notice into clauses by the numbering levels of Chinese official documents.
+
+Levels (full-width and half-width forms are the same level, because markers
+are matched on the NFKC view):
+
+====  ===========================  =========================
+rank  marker                        example
+====  ===========================  =========================
+ -6…  markdown heading              ``#`` … ``######``
+  0   chapter / section             ``第一章`` ``第一节``
+  1   article                       ``第一条``
+  2   Chinese numeral               ``一、``
+  3   bracketed Chinese numeral     ``(一)`` ``（一）``
+  4   arabic numeral                ``1.`` ``1、`` ``1．`` ``１．``
+  5   bracketed arabic numeral      ``(1)`` ``（1）``
+  6   circled numeral               ``①``
+  7   dash bullet                   ``——`` ``--``
+====  ===========================  =========================
+
+A numbered line whose text is only a title is a ``heading``; one with a body
+is an ``item`` whose title is its first sentence. Un-numbered paragraphs are
+clauses of their own, except under a markdown heading, whose paragraphs are
+that section's body. Page-break fragments (a line cut mid-sentence, continued
+after blank lines) are joined into one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import Line, ends_sentence
+from .model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION, Clause, DocMeta, Unit
+from .units import extract_units
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "零〇一二三四五六七八九十百"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (rank, kind of marker, pattern) matched on the normalized line.
+MARKERS: list[tuple[float, str, re.Pattern]] = [
+    (0, "chapter", re.compile(rf"^第(?P<n>[{_CN_NUM}\d]+)[章节]\s*")),
+    (1, "article", re.compile(rf"^第(?P<n>[{_CN_NUM}\d]+)条\s*")),
+    (2, "cn", re.compile(rf"^(?P<n>[{_CN_NUM}]+)\s*[、.]\s*")),
+    (3, "pcn", re.compile(rf"^\((?P<n>[{_CN_NUM}]+)\)\s*")),
+    (4, "num", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|\.(?!\d))\s*")),
+    (5, "pnum", re.compile(r"^\((?P<n>\d{1,3})\)\s*")),
+    (7, "dash", re.compile(r"^(?:——|--|—)\s*(?=\S)")),
+]
+_MD = re.compile(r"^(?P<hashes>#{1,6})\s*(?=\S)")
+_SENTENCE_END = re.compile(r"[。!?;]")
+_PROPOSER = re.compile(
+    r"(政协|委员会|市委会|委会|联合会|工商联|界别|学社|民盟|民建|民进|民革|致公党|农工党|台盟|"
+    r"人民政府|政府|局|协会|学会|科协|常委|代表|委员)"
+)
+HEADING_MAX = 40
+
+
+def cn_to_int(text: str) -> int:
+    """``十二`` -> 12, ``二十一`` -> 21, ``一百零五`` -> 105; arabic digits pass through."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS.get(ch, 0)
+    return total + current
+
+
+@dataclass(frozen=True)
+class Marker:
+    rank: float
+    kind: str
+    number: str   # as written (normalized), e.g. "(五)", "12.", "###"
+    ordinal: int  # numeric value, 0 when the marker has none
+    end: int      # where the marker ends in the normalized line
+
+
+def match_marker(norm: str, raw_head: str = "") -> Marker | None:
+    """The numbering marker a normalized line starts with, if any."""
+    m = _MD.match(norm)
+    if m:
+        hashes = m["hashes"]
+        return Marker(-7 + len(hashes), "md", hashes, 0, m.end())
+    if raw_head and raw_head[0] in _CIRCLED:
+        # NFKC turns ① into 1, so circled numbers are read from the raw text.
+        digits = re.match(r"\d+", norm)
+        end = digits.end() if digits else 1
+        return Marker(6, "circled", raw_head[0], _CIRCLED.index(raw_head[0]) + 1, end)
+    for rank, kind, pattern in MARKERS:
+        m = pattern.match(norm)
+        if m and m.end() < len(norm):
+            n = m.groupdict().get("n")
+            return Marker(rank, kind, norm[: m.end()].strip(), cn_to_int(n) if n else 0, m.end())
+    return None
+
+
+@dataclass
+class _Node:
+    rank: float
+    kind: str
+    number: str
+    seg: str
+    title: str
+    parts: list[str]
+    start: int
+    end: int
+    parent: _Node | None
+    units: tuple[Unit, ...] = ()
+    proposer: str | None = None
+    counters: dict = field(default_factory=dict)
+    id: str = ""
+    closed: bool = False
+
+
+def first_sentence(text: str, limit: int = 60) -> str:
+    m = _SENTENCE_END.search(text)
+    head = text[: m.start()] if m else text
+    if len(head) > limit:
+        cut = re.search(r"[,,::]", head)
+        head = head[: cut.start()] if cut and cut.start() <= limit else head[:limit]
+    return head.strip()
+
+
+def split_proposer(heading: str) -> tuple[str, str | None]:
+    """``建设中原新兴产业发展高地 农工党郑州市委会`` -> title and proposer."""
+    tokens = heading.split()
+    for i in range(1, len(tokens)):
+        if _PROPOSER.search(tokens[i]):
+            return " ".join(tokens[:i]), " ".join(tokens[i:])
+    return heading, None
+
+
+def _raw_line_norm(original: str, line: Line) -> str:
+    """A markdown heading keeps its inner spaces (they separate title and proposer)."""
+    import unicodedata
+
+    raw = unicodedata.normalize("NFKC", original[line.start:line.end])
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+def group_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Group content lines into paragraphs, joining page-break fragments."""
+    blocks: list[list[Line]] = []
+    for line in lines:
+        marker = match_marker(line.norm, "")
+        if blocks and not marker and not line.norm.startswith("#") and not line.after_skipped:
+            prev = blocks[-1][-1]
+            prev_marker = match_marker(blocks[-1][0].norm, "")
+            prev_heading = prev_marker is not None and (
+                prev_marker.kind == "md" or not _SENTENCE_END.search(blocks[-1][0].norm))
+            if (not ends_sentence(prev.norm) and len(prev.norm) >= 25 and not prev_heading):
+                blocks[-1].append(line)
+                continue
+        blocks.append([line])
+    return blocks
+
+
+def build_clauses(original: str, lines: list[Line], meta: DocMeta) -> list[Clause]:
+    """Turn content lines (junk and metadata already removed) into clauses."""
+    nodes: list[_Node] = []
+    stack: list[_Node] = []
+    root = _Node(-99, "root", "", "", "", [], 0, 0, None)
+
+    def child_seg(parent: _Node, prefix: str, ordinal: int | None) -> str:
+        if ordinal:
+            seg = str(ordinal) if prefix == "" else f"{prefix}{ordinal}"
+        else:
+            parent.counters[prefix] = parent.counters.get(prefix, 0) + 1
+            seg = f"{prefix}{parent.counters[prefix]}"
+        taken = parent.counters.setdefault("_taken", set())
+        base, n = seg, 1
+        while seg in taken:
+            n += 1
+            seg = f"{base}~{n}"
+        taken.add(seg)
+        return seg
+
+    for block in group_blocks(lines):
+        head = block[0]
+        marker = match_marker(head.norm, original[head.start:head.start + 1])
+        joined = "".join(line.norm for line in block)
+        start, end = head.start, block[-1].end
+        top = stack[-1] if stack else None
+
+        if marker is None:
+            if top is not None and top.kind == SECTION and not top.closed:
+                if not head.after_skipped:
+                    top.parts.append(joined)
+                    top.end = end
+                    continue
+                top.closed = True  # a span is contiguous: the rest become paragraphs of their own
+            parent = top or root
+            units, text = extract_units(joined)
+            node = _Node(99, PARAGRAPH, "", child_seg(parent, "p", None), first_sentence(text, 30),
+                         [text], start, end, top, units)
+            nodes.append(node)
+            continue
+
+        while stack and stack[-1].rank >= marker.rank:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        holder = parent or root
+        if marker.kind == "md":
+            title_src = _raw_line_norm(original, head)[len(marker.number):].strip()
+            title, proposer = split_proposer(title_src)
+            rest = "".join(line.norm for line in block[1:])
+            node = _Node(marker.rank, SECTION, marker.number, child_seg(holder, "s", None),
+                         title, [rest] if rest else [], start, end, parent, (), proposer)
+        else:
+            rest = joined[marker.end:].strip()
+            units, text = extract_units(rest)
+            if marker.kind == "dash":
+                kind, seg = BULLET, child_seg(holder, "d", None)
+            else:
+                is_heading = not _SENTENCE_END.search(text) and len(text) <= HEADING_MAX
+                kind = HEADING if is_heading else ITEM
+                prefix = {"chapter": "c", "circled": "o"}.get(marker.kind, "")
+                seg = child_seg(holder, prefix, marker.ordinal)
+            title = text if kind == HEADING else first_sentence(text)
+            body = "" if kind == HEADING else text
+            node = _Node(marker.rank, kind, marker.number, seg, title, [body] if body else [],
+                         start, end, parent, units)
+        nodes.append(node)
+        stack.append(node)
+
+    return [_to_clause(n, meta) for n in nodes]
+
+
+def _to_clause(node: _Node, meta: DocMeta) -> Clause:
+    chain: list[_Node] = []
+    p = node.parent
+    while p is not None:
+        chain.append(p)
+        p = p.parent
+    chain.reverse()
+    segs = [n.seg for n in chain] + [node.seg]
+    node.id = f"{meta.doc_id}#{'.'.join(segs)}"
+    path = tuple(
+        (f"{n.number} {n.title}" if n.kind == SECTION else f"{n.number}{n.title}").strip()
+        for n in chain
+    )
+    return Clause(
+        id=node.id,
+        doc_id=meta.doc_id,
+        level=len(chain) + 1,
+        kind=node.kind,
+        number=node.number,
+        title=node.title,
+        path=path,
+        text="\n".join(part for part in node.parts if part),
+        start=node.start,
+        end=node.end,
+        units=node.units,
+        proposer=node.proposer,
+        parent_id=node.parent.id if node.parent is not None else None,
+        doc=meta,
+    )

@@ -1,0 +1,123 @@
+"""Normalization and web-junk detection.
+
+Nothing here changes the original text. ``normalize`` gives the matching view
+(NFKC, so full-width and half-width forms agree; whitespace between Chinese
+characters removed, because page copies scatter it). ``find_lines`` splits the
+original into visible lines with exact offsets and marks the ones that are web
+junk, so downstream code works on clean lines but can still cite the source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’《》〔〕【】"
+_WS_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_WS = re.compile(r"\s+")
+
+# Sentence-final punctuation (after NFKC): a line ending in one of these is complete.
+TERMINAL = tuple("。!?;:)」』”’》…") + (".",)
+
+# Inline junk: markup left in copied pages.
+_INLINE_JUNK = re.compile(
+    r"<\?xml[^>]*\?>|<!--.*?-->|</?(?:o:p|st1:[a-z]+|span|font|p|div|br|strong|b|i|u)\b[^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+# Whole-line junk, matched on the normalized, stripped line (bullets removed).
+_JUNK_LINES = [
+    re.compile(p)
+    for p in (
+        r"^扫一扫在手机(上)?打开(当前页|本页)?$",
+        r"^标签:.{0,40}$",
+        r"^留言与评论.*$",
+        r"^验证码:?.{0,20}$",
+        r"^(主办单位|承办单位|网站标识码|技术支持|版权所有|ICP备).{0,120}$",
+        r"^(地址|邮编|联系电话|电话):.{0,60}$",
+        r"^.{0,12}(记者|通讯员|编辑).{0,30}(整理|报道|采写|摄|文/图)$",
+        r"^(【?(打印|关闭|返回顶部|收藏|分享到?|字号|大|中|小)】?\s*)+$",
+        r"^(上一篇|下一篇|相关链接|相关文章|责任编辑|来源:$).{0,60}$",
+        r"^(分享|浏览次数|访问量|点击数|阅读数)[::].{0,30}$",
+        r"^[||/\s]+$",
+    )
+]
+
+_BULLET = re.compile(r"^[•·●▪◦]\s*")
+
+
+def normalize(text: str) -> str:
+    """NFKC, and whitespace removed where it touches Chinese; other runs become one space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _WS_BETWEEN_CJK.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def normalize_keep_lines(text: str) -> str:
+    """Like :func:`normalize` for each line, keeping line breaks between lines."""
+    return "\n".join(n for n in (normalize(line) for line in text.splitlines()) if n)
+
+
+def strip_bullet(norm_line: str) -> tuple[str, bool]:
+    """Remove a leading web bullet (``•``); returns the rest and whether one was there."""
+    m = _BULLET.match(norm_line)
+    return (norm_line[m.end():], True) if m else (norm_line, False)
+
+
+def junk_reason(norm_line: str) -> str | None:
+    """Why a normalized line is web junk, or ``None`` if it is content."""
+    line, _ = strip_bullet(norm_line)
+    if not line:
+        return "junk"
+    for pattern in _JUNK_LINES:
+        if pattern.match(line):
+            return "junk"
+    return None
+
+
+def ends_sentence(norm_line: str) -> bool:
+    return norm_line.endswith(TERMINAL)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A visible line: ``original[start:end]`` is its content without edge whitespace."""
+
+    start: int
+    end: int
+    norm: str
+    blank_before: bool
+    junk: str | None = None
+    after_skipped: bool = False  # a skipped (junk/metadata) line stands right before this one
+
+
+def inline_junk_spans(original: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _INLINE_JUNK.finditer(original)]
+
+
+def find_lines(original: str) -> tuple[list[Line], list[tuple[int, int]]]:
+    """Split the original into visible lines; also return inline junk spans.
+
+    A line's ``norm`` excludes inline junk; ``start``/``end`` are the offsets of
+    its first and last visible character in the original.
+    """
+    spans = inline_junk_spans(original)
+    junk_at = bytearray(len(original))
+    for s, e in spans:
+        junk_at[s:e] = b"\x01" * (e - s)
+    lines: list[Line] = []
+    pos = 0
+    blank = True
+    for raw in original.splitlines(keepends=True):
+        line_start, pos = pos, pos + len(raw)
+        idx = [i for i in range(line_start, line_start + len(raw))
+               if not junk_at[i] and not original[i].isspace()]
+        if not idx:
+            blank = True
+            continue
+        visible = "".join(original[i] for i in range(idx[0], idx[-1] + 1) if not junk_at[i])
+        norm = normalize(visible)
+        lines.append(Line(idx[0], idx[-1] + 1, norm, blank, junk_reason(norm)))
+        blank = False
+    return lines, spans

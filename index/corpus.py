@@ -1,0 +1,126 @@
+"""From files to documents: read, clean, extract metadata, chunk; folders too.
+
+``load_document`` parses one file and raises :class:`ReadError` with the file
+named when it cannot. ``ingest`` walks files and folders, parses what it can
+and reports what it cannot, so one bad file never stops a folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import metadata
+from .chunking import build_clauses
+from .cleaning import find_lines
+from .model import DocMeta, Document, Span
+from .reading import SUPPORTED_SUFFIXES, ReadError, read_file
+
+
+class NoClausesError(ReadError):
+    """A file that was read but holds nothing that forms a clause."""
+
+
+def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-8") -> Document:
+    """Parse the text of one notice into a :class:`Document`."""
+    lines, inline_junk = find_lines(original)
+    info = metadata.read_header(lines)
+    skipped: list[Span] = [Span(s, e, "junk") for s, e in inline_junk]
+    content = []
+    prev_skipped = False
+    for i, line in enumerate(lines):
+        reason = (
+            line.junk
+            or ("header" if i in info.header_lines else None)
+            or ("title" if i in info.title_lines else None)
+            or ("signature" if i in info.meta_lines else None)
+        )
+        if reason:
+            skipped.append(Span(line.start, line.end, reason))
+        else:
+            content.append(replace(line, after_skipped=prev_skipped) if prev_skipped else line)
+        prev_skipped = bool(reason)
+    fields = metadata.finish(dict(info.fields), "\n".join(line.norm for line in content))
+    meta = DocMeta(
+        doc_id=doc_id,
+        file=file,
+        title=fields.get("title"),
+        issuer=fields.get("issuer"),
+        doc_number=fields.get("doc_number"),
+        date_written=fields.get("date_written"),
+        date_published=fields.get("date_published"),
+        kind=fields.get("kind"),
+        index_number=fields.get("index_number"),
+        keywords=tuple(fields.get("keywords") or ()),
+        encoding=encoding,
+    )
+    clauses = build_clauses(original, content, meta)
+    warnings = _numbering_warnings(clauses)
+    return Document(meta, original, tuple(clauses), tuple(sorted(skipped, key=lambda s: s.start)),
+                    tuple(warnings))
+
+
+def _numbering_warnings(clauses) -> list[str]:
+    """Numbering that repeats or jumps is kept, but reported."""
+    out = []
+    for c in clauses:
+        if "~" in c.id.rsplit("#", 1)[-1]:
+            out.append(f"numbering repeats at {c.number}{c.title[:12]} (kept as {c.id})")
+    return out
+
+
+def load_document(path: str | Path) -> Document:
+    """Read and parse one notice file; the document id is the file stem."""
+    p = Path(path)
+    source = read_file(p)
+    doc = parse_text(source.text, p.stem, str(p), source.encoding)
+    if not doc.clauses:
+        raise NoClausesError(p, "no clauses found (no numbered items or paragraphs of text)")
+    return doc
+
+
+@dataclass
+class IngestReport:
+    documents: list[Document] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+
+    @property
+    def clause_count(self) -> int:
+        return sum(len(d.clauses) for d in self.documents)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named (sorted, recursive)."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES - {""} \
+                        and not child.name.startswith("."):
+                    yield child
+        else:
+            yield p
+
+
+def ingest(paths: Iterable[str | Path], progress=None) -> IngestReport:
+    """Parse every file; a file that fails is reported and the rest go on."""
+    report = IngestReport()
+    seen: set[str] = set()
+    files = list(expand_paths(paths))
+    iterator = progress(files) if progress else files
+    for p in iterator:
+        try:
+            doc = load_document(p)
+        except ReadError as exc:
+            report.errors.append(exc)
+            continue
+        except (OSError, ValueError, RecursionError) as exc:
+            report.errors.append(ReadError(p, f"{type(exc).__name__}: {exc}"))
+            continue
+        if doc.doc_id in seen:
+            report.errors.append(ReadError(p, f"duplicate document id {doc.doc_id!r}; skipped"))
+            continue
+        seen.add(doc.doc_id)
+        report.documents.append(doc)
+    return report

@@ -1,0 +1,208 @@
+"""Document metadata from header bullets, labelled fields or the text itself.
+
+Two header forms are read: labelled bullets (``• 发布机构:郑州市科学技术局``)
+and bare bullets (``• 郑政办〔2024〕36号``, ``• 2024-06-13``) whose meaning is
+inferred from their shape. Fields nothing supports stay ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import Line, strip_bullet
+
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
+_CN_DATE_LINE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*\d{1,4}\s*号")
+_INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d{3,}$")
+_ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委)$")
+_TITLE_END = re.compile(
+    r"(通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例)$"
+)
+KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "通知", "意见",
+         "办法", "方案", "规划", "规定", "决定", "批复", "通报", "报告", "纲要", "公告",
+         "条例", "议政", "计划", "要点")
+_KIND_IN_TEXT = re.compile(r"制定本(?P<kind>行动计划|工作要点|实施方案|方案|意见|办法|规划|计划|细则)")
+
+LABELS = {
+    "索引号": "index_number",
+    "发布机构": "issuer",
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "来源": "issuer",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "成文日期": "date_written",
+    "发布日期": "date_published",
+    "日期": "date_published",
+    "发文日期": "date_published",
+    "主题分类": None,
+    "关键词": "keywords",
+    "体裁": "kind",
+    "文种": "kind",
+    "标题": "title",
+    "名称": "title",
+    "生效日期": None,
+    "废止日期": None,
+}
+_LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
+
+
+def iso_date(text: str) -> str | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def normalize_doc_number(text: str) -> str:
+    """``郑政办[2024]36号`` and ``郑政办(2024) 36号`` -> ``郑政办〔2024〕36号``."""
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"[\[(【](\d{4})[\])】]", r"〔\1〕", text)
+
+
+def kind_of(title: str | None) -> str | None:
+    if not title:
+        return None
+    for k in KINDS:
+        if title.endswith(k) or title.endswith(k + "》") or (k + "》") in title:
+            return k
+    return None
+
+
+@dataclass
+class HeaderInfo:
+    """What the header and text say; ``header``/``title``/``meta`` line indexes are skipped."""
+
+    fields: dict = field(default_factory=dict)
+    header_lines: set[int] = field(default_factory=set)
+    title_lines: set[int] = field(default_factory=set)
+    meta_lines: set[int] = field(default_factory=set)
+
+
+def _set(fields: dict, key: str, value) -> None:
+    if value and not fields.get(key):
+        fields[key] = value
+
+
+def _bare_bullet(fields: dict, text: str) -> None:
+    """Infer a bare bullet's field from its shape."""
+    if _INDEX_NUMBER.match(text):
+        _set(fields, "index_number", text)
+    elif DOC_NUMBER.fullmatch(text.replace(" ", "")):
+        _set(fields, "doc_number", normalize_doc_number(text))
+    elif re.fullmatch(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}", text):
+        key = "date_written" if not fields.get("date_written") else "date_published"
+        _set(fields, key, iso_date(text))
+    elif text in KINDS:
+        _set(fields, "kind", text)
+    elif _TITLE_END.search(text) and len(text) > 8:
+        _set(fields, "title", text)
+    elif _ISSUER_END.search(text) and len(text) <= 30 and "," not in text:
+        _set(fields, "issuer", text)
+    elif "," in text or "," in text:
+        _set(fields, "keywords", tuple(k for k in re.split(r"[,,]", text) if k))
+
+
+def _labelled(fields: dict, text: str) -> bool:
+    """Read ``发布机构:…`` style lines (several labels may share a line)."""
+    m = _LABEL_RE.match(text)
+    if not m:
+        return False
+    parts = re.split(r"(?=(?:" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:)", text)
+    for part in parts:
+        pm = _LABEL_RE.match(part)
+        if not pm:
+            continue
+        key, value = LABELS[pm["label"]], part[pm.end():].strip()
+        if not key or not value:
+            continue
+        if key.startswith("date"):
+            value = iso_date(value)
+        elif key == "doc_number":
+            value = normalize_doc_number(value) if DOC_NUMBER.search(value) else None
+        elif key == "keywords":
+            value = tuple(k for k in re.split(r"[,,\s]", value) if k)
+        _set(fields, key, value)
+    return True
+
+
+def read_header(lines: list[Line]) -> HeaderInfo:
+    """Metadata from the lines before the body, and the indexes of lines that are metadata."""
+    info = HeaderInfo()
+    f = info.fields
+    body_seen = 0
+    for i, line in enumerate(lines):
+        if line.junk:
+            continue
+        text, bullet = strip_bullet(line.norm)
+        if bullet and body_seen < 3:
+            info.header_lines.add(i)
+            if not _labelled(f, text):
+                _bare_bullet(f, text)
+            continue
+        if body_seen < 3 and _LABEL_RE.match(text) and ":" in text[:8]:
+            info.header_lines.add(i)
+            _labelled(f, text)
+            continue
+        if text.startswith("#"):
+            # Markdown headings are clauses; the first level-1 heading names the notice.
+            level = len(text) - len(text.lstrip("#"))
+            if level == 1 and not f.get("title") and body_seen < 8:
+                _set(f, "title", text.lstrip("# ").strip())
+            _set(f, "kind", kind_of(text.lstrip("# ").strip()))
+            continue
+        if body_seen < 8 and not f.get("title") and _TITLE_END.search(text) \
+                and len(text) < 80 and not text.endswith("。"):
+            _set(f, "title", text)
+            info.title_lines.add(i)
+            continue
+        if body_seen < 12 and DOC_NUMBER.fullmatch(text.replace(" ", "")):
+            _set(f, "doc_number", normalize_doc_number(text))
+            info.meta_lines.add(i)
+            continue
+        body_seen += 1
+    _signature_and_title_lines(lines, info)
+    return info
+
+
+def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
+    """Date-only lines, the issuer line above them, attachments and the plan title."""
+    f = info.fields
+    title = (f.get("title") or "").replace(" ", "")
+    inner = re.findall(r"《([^》]+)》|“([^”]+)”", title)
+    for i, line in enumerate(lines):
+        if line.junk or i in info.header_lines:
+            continue
+        text = line.norm
+        if _CN_DATE_LINE.match(text) and i < len(lines) - 1:
+            info.meta_lines.add(i)
+            _set(f, "date_written", iso_date(text))
+            prev = i - 1
+            while prev >= 0 and lines[prev].junk:
+                prev -= 1
+            if prev >= 0 and _ISSUER_END.search(lines[prev].norm) and len(lines[prev].norm) <= 20:
+                info.meta_lines.add(prev)
+                _set(f, "issuer", lines[prev].norm)
+        elif re.match(r"^附\s*件\s*:", text) and len(text) < 60:
+            info.meta_lines.add(i)
+        elif title and len(text) < 60 and not text.endswith("。") and text.replace(" ", "") in title \
+                and len(text) >= 6 and not (i + 1 < len(lines) and _CN_DATE_LINE.match(lines[i + 1].norm)):
+            info.title_lines.add(i)
+        elif inner and any(text == (a or b) for a, b in inner):
+            info.title_lines.add(i)
+
+
+def finish(fields: dict, body_text: str) -> dict:
+    """Fill ``kind`` from the title or the text when the header did not give it."""
+    if not fields.get("kind"):
+        fields["kind"] = kind_of(fields.get("title"))
+    if not fields.get("kind"):
+        m = _KIND_IN_TEXT.search(body_text[:2000])
+        if m:
+            fields["kind"] = m["kind"]
+    return fields

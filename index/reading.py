@@ -1,0 +1,177 @@
+"""Read a notice file into text: decode, or extract text from HTML and .docx.
+
+The text returned here is the "original" that citations point into. For plain
+text and markdown it is the decoded file itself; for HTML and .docx it is the
+visible text extracted from the file (tags, scripts and navigation removed),
+since character offsets into markup would cite nothing a reader can see.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+
+MAX_BYTES = 64 * 1024 * 1024  # a notice is never this large; refuse rather than swap
+
+# Tags whose whole content is navigation or code, not notice text.
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe",
+              "form", "button", "select", "template", "svg", "head")
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+               "section", "article", "table", "ul", "ol", "dd", "dt", "blockquote",
+               "pre")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a notice; the message names the file."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: str
+    text: str
+    encoding: str
+    fmt: str  # "text", "html" or "docx"
+
+
+def _cjk_share(text: str) -> float:
+    if not text:
+        return 0.0
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    letters = sum(1 for ch in text if ch.isalpha())
+    return cjk / letters if letters else 0.0
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        # UTF-16 text has NULs too; only call it binary when no UTF-16 BOM.
+        return not (head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE))
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control > len(head) * 0.05
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode notice bytes; returns ``(text, encoding)`` or raises :class:`ReadError`.
+
+    Order: BOMs, strict UTF-8, strict GB18030 (a superset of GBK and GB2312),
+    then charset-normalizer for anything else. A decoding that yields text with
+    no Chinese or many replacement characters is refused rather than guessed.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
+    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError(path, f"broken UTF-16 text ({exc.reason})") from exc
+    if _looks_binary(data):
+        raise ReadError(path, "binary file, not a text notice")
+    try:
+        return data.decode("utf-8", errors="strict"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030", errors="strict")
+        if _cjk_share(text) > 0.3:
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - dependency of the project
+        from_bytes = None
+    if from_bytes is not None:
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            text = str(best)
+            if text.count("\ufffd") < max(3, len(text) // 1000):
+                return text, best.encoding
+    raise ReadError(path, "cannot decode: not UTF-8, GBK/GB18030 or another known encoding")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block element a line."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(class_=re.compile(r"(^|[-_ ])(nav|menu|breadcrumb|footer|share)", re.I)):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    body = soup.body or soup
+    text = body.get_text()
+    lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.splitlines()]
+    out: list[str] = []
+    for ln in lines:
+        if ln or (out and out[-1]):
+            out.append(ln)
+    return "\n".join(out).strip() + "\n"
+
+
+def docx_to_text(path: Path) -> str:
+    try:
+        import docx  # python-docx
+    except ImportError as exc:  # pragma: no cover - dependency of the project
+        raise ReadError(path, "reading .docx needs python-docx (pip install python-docx)") from exc
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types
+        raise ReadError(path, f"not a readable .docx file ({type(exc).__name__})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(lines) + "\n"
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lower()
+    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
+
+
+def read_file(path: str | Path) -> SourceText:
+    """Read one notice file; raises :class:`ReadError` with a clear reason."""
+    p = Path(path)
+    if not p.exists():
+        raise ReadError(p, "no such file")
+    if p.is_dir():
+        raise ReadError(p, "is a directory, not a file")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(p, f"unsupported file type {suffix!r} (supported: .txt .md .html .docx)")
+    size = p.stat().st_size
+    if size == 0:
+        raise ReadError(p, "empty file")
+    if size > MAX_BYTES:
+        raise ReadError(p, f"file too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
+    if suffix in DOCX_SUFFIXES:
+        text, encoding, fmt = docx_to_text(p), "docx", "docx"
+    else:
+        data = p.read_bytes()
+        text, encoding = decode_bytes(data, p)
+        fmt = "text"
+        if suffix in HTML_SUFFIXES or _looks_like_html(text):
+            text, fmt = html_to_text(text), "html"
+    if not text.strip():
+        raise ReadError(p, "holds no text")
+    if _cjk_share(text) < 0.05:
+        raise ReadError(p, "holds no Chinese text; not a policy notice")
+    return SourceText(path=str(p), text=text, encoding=encoding, fmt=fmt)

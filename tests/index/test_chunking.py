@@ -1,0 +1,166 @@
+"""Golden expectations for the seed notices, written by hand from reading them."""
+
+from __future__ import annotations
+
+import re
+
+from index.corpus import load_document, parse_text
+from index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION
+from tests.conftest import seed_path
+
+
+def numbered_items_under(doc, top_heading: str):
+    return [c for c in doc.clauses
+            if c.kind == ITEM and c.path and c.path[0] == top_heading and re.fullmatch(r"\d+\.", c.number)]
+
+
+def test_000_has_18_task_clauses_with_exact_units(seed_docs):
+    doc = seed_docs["000"]
+    tasks = numbered_items_under(doc, "二、重点任务")
+    assert [c.number for c in tasks] == [f"{i}." for i in range(1, 19)]
+    first = tasks[0]
+    assert first.id == "000_839afbcfa68b4ffc#2.1.1"
+    assert first.title == "启动“科创中原”试点城市建设"
+    assert [(u.name, u.role) for u in first.units] == [
+        ("市科协", "lead"), ("市财政局", "support"), ("市发展改革委", "support"), ("市科技局", "support")]
+    # Every unit list matches the parenthesis in the original text exactly, in order.
+    for c in tasks:
+        raw = doc.original[c.start:c.end]
+        listed = re.search(r"\(责任单位:([^)]*)\)", raw).group(1)
+        assert [u.name for u in c.units] == re.split(r"[、,]", listed), c.id
+        assert "责任单位" not in c.text
+
+
+def test_000_clause_12_path_and_id(seed_docs):
+    doc = seed_docs["000"]
+    c12 = next(c for c in doc.clauses if c.id == "000_839afbcfa68b4ffc#2.5.12")
+    assert c12.path == ("二、重点任务", "(五)建立健全科技创新服务体系")
+    assert c12.title == "加强科技成果转化服务力度"
+    assert c12.text.startswith("加强科技成果转化服务力度。探索市场化专业化运营")
+    assert c12.units[0].name == "市科技局" and c12.units[0].role == "lead"
+    assert c12.level == 3
+
+
+def test_000_lead_phrase_in_safeguards(seed_docs):
+    doc = seed_docs["000"]
+    para = next(c for c in doc.clauses if c.path == ("三、保障措施", "(一)加强组织领导"))
+    assert para.kind == PARAGRAPH
+    names = para.unit_names()
+    assert para.units[0].name == "市科协" and para.units[0].role == "lead"
+    assert names.count("市科协") == 1  # named twice in the text, once as lead
+    assert "郑东新区管委会" in names and "市委外事办" in names
+    assert all(u.role == "support" for u in para.units[1:])
+    assert "统筹推进各项任务落实" not in names
+
+
+def test_003_has_17_numbered_clauses_and_expands_shared_suffix(seed_docs):
+    doc = seed_docs["003"]
+    items = numbered_items_under(doc, "二、重点任务")
+    assert [c.number for c in items] == [f"{i}." for i in range(1, 18)]
+    units = items[0].unit_names()
+    assert len(units) == 8
+    assert units == ["省科技厅", "省直有关单位", "郑州市人民政府", "洛阳市人民政府", "新乡市人民政府",
+                     "郑州国家高新区管委会", "洛阳国家高新区管委会", "新乡国家高新区管委会"]
+    # Nested brackets stay intact.
+    assert "县〔区〕人民政府" in items[14].unit_names()
+
+
+def test_003_inline_headings_and_section_units(seed_docs):
+    doc = seed_docs["003"]
+    c = next(c for c in doc.clauses if c.id == "003_fac15629250cf974#2.1")
+    assert c.kind == ITEM and c.title == "深化改革创新" and c.text.startswith("深化改革创新。持续推进")
+    assert c.units == ()
+    safeguards = [c for c in doc.clauses if c.path == ("三、保障措施",)]
+    assert len(safeguards) == 3
+    for c in safeguards:
+        assert c.units[0].name == "领导小组各成员单位"
+    # A section's unit list belongs to that clause only: its parent has none.
+    parent = next(c for c in doc.clauses if c.id == "003_fac15629250cf974#3")
+    assert parent.kind == HEADING and parent.units == ()
+
+
+def test_003_dash_bullets_under_goals(seed_docs):
+    doc = seed_docs["003"]
+    bullets = [c for c in doc.clauses if c.kind == BULLET]
+    assert [b.title for b in bullets] == ["培育一批创新型企业", "造就一批创新型人才(团队)",
+                                          "建设一批创新型平台", "组建一批创新型机构"]
+    assert all(b.path == ("一、总体要求", "(二)主要目标") for b in bullets)
+
+
+def test_004_has_29_tasks_and_five_goals(seed_docs):
+    doc = seed_docs["004"]
+    assert len(numbered_items_under(doc, "三、重点工作")) == 29
+    goals = numbered_items_under(doc, "二、主要目标")
+    assert len(goals) == 5
+    assert goals[3].title == "实现技术合同成交额130亿元,同比增长16%以上"
+
+
+def test_002_has_26_proposals_with_proposers(seed_docs):
+    doc = seed_docs["002"]
+    proposals = [c for c in doc.clauses if c.kind == SECTION and c.number == "###"]
+    assert len(proposals) == 26
+    assert all(p.proposer for p in proposals)
+    by_title = {p.title: p for p in proposals}
+    assert by_title["建设中原新兴产业发展高地"].proposer == "农工党郑州市委会"
+    assert by_title["加大全社会研发投入"].proposer == "中牟县政协"
+    assert by_title["提升高端人才供给能力"].proposer == "郑州市政协常委 刘忠明"
+    # The page-break fragment "增强自\n\n主创新能力" is one sentence again.
+    first = by_title["突出重点 精准施策"]
+    assert "增强自主创新能力" in first.text
+    assert "郑报全媒体记者" not in "".join(p.text for p in proposals)
+
+
+def test_001_unnumbered_paragraph_and_sub_bullets(seed_docs):
+    doc = seed_docs["001"]
+    para = next(c for c in doc.clauses if c.path and c.path[-1] == "(二)引育创新引领型人才")
+    assert para.kind == PARAGRAPH and para.text.startswith("大力引进先进制造业顶尖人才")
+    bullets = [c for c in doc.clauses if c.kind == BULLET]
+    assert len(bullets) == 6
+    parent = next(c for c in doc.clauses if c.id == bullets[0].parent_id)
+    assert parent.title == "实施重大科技创新专项"
+    assert bullets[0].title == "智能终端产业关键核心技术"
+
+
+def test_offsets_round_trip_for_every_seed_clause(seed_docs):
+    from index.cleaning import normalize
+
+    for doc in seed_docs.values():
+        for c in doc.clauses:
+            raw = doc.original[c.start:c.end]
+            assert raw == raw.strip() and raw, c.id
+            # The normalized source of the span contains the clause title.
+            assert normalize(raw).find(normalize(c.title[:10])) >= 0, c.id
+
+
+def test_clause_ids_are_unique_and_stable(seed_docs):
+    for doc in seed_docs.values():
+        ids = [c.id for c in doc.clauses]
+        assert len(ids) == len(set(ids))
+        again = parse_text(doc.original, doc.doc_id)
+        assert [c.id for c in again.clauses] == ids
+
+
+def to_full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_full_width_copy_gives_same_clauses(seed_docs, tmp_path):
+    original = seed_path("003").read_text(encoding="utf-8")
+    wide = to_full_width(original)
+    assert "（责任单位：" in wide and "１．" in wide and "（一）" in wide
+    path = tmp_path / "003_fac15629250cf974.txt"
+    path.write_text(wide, encoding="utf-8")
+    a, b = seed_docs["003"].clauses, load_document(path).clauses
+    assert [(c.id, c.title, c.text, c.units, c.path, c.start, c.end) for c in a] == \
+           [(c.id, c.title, c.text, c.units, c.path, c.start, c.end) for c in b]
+
+
+def test_gbk_copy_gives_same_result(seed_docs, tmp_path):
+    for prefix, encoding in (("003", "gbk"), ("000", "gb18030")):
+        text = seed_path(prefix).read_text(encoding="utf-8")
+        path = tmp_path / seed_path(prefix).name
+        path.write_bytes(text.encode(encoding))
+        doc = load_document(path)
+        assert doc.meta.encoding == "gb18030"
+        assert [c.to_dict(with_doc=False) for c in doc.clauses] == \
+               [c.to_dict(with_doc=False) for c in seed_docs[prefix].clauses]

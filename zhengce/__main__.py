@@ -1,0 +1,5 @@
+"""``python -m zhengce`` runs the command line."""
+
+from zhengce.cli import main
+
+raise SystemExit(main())
