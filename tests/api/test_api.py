@@ -1,0 +1,94 @@
+"""The HTTP API on the seeds index (fake embedder), through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(fake_engine, fake_index_dir):
+    app = create_app(index_dir=fake_index_dir, engine=fake_engine)
+    return TestClient(app)
+
+
+def test_get_search_returns_cited_hits(client):
+    r = client.get("/search", params={"q": "科技贷款风险补偿", "k": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["query"] == "科技贷款风险补偿" and body["mode"] == "hybrid" and len(body["hits"]) == 3
+    hit = body["hits"][0]
+    assert hit["clause_id"] == "000_839afbcfa68b4ffc#2.5.13"
+    assert hit["doc_number"] == "郑政办〔2024〕36号" and hit["date"] == "2024-06-13"
+    assert hit["units"][0] == {"name": "市金融局", "role": "lead"}
+    assert hit["source"]["file"].endswith("000_839afbcfa68b4ffc.txt")
+    assert hit["source"]["end"] > hit["source"]["start"]
+
+
+def test_post_search_equals_get(client):
+    a = client.get("/search", params={"q": "新型研发机构", "k": 5, "mode": "bm25"}).json()
+    b = client.post("/search", json={"q": "新型研发机构", "k": 5, "mode": "bm25"}).json()
+    assert [h["clause_id"] for h in a["hits"]] == [h["clause_id"] for h in b["hits"]]
+
+
+def test_filters_through_the_api(client):
+    r = client.get("/search", params={"q": "科技", "unit": "市科协", "year_from": 2024, "k": 20})
+    assert r.status_code == 200
+    hits = r.json()["hits"]
+    assert hits and all(any(u["name"] == "市科协" for u in h["units"]) for h in hits)
+    r = client.get("/search", params=[("q", "科技"), ("doc", "001_4d394fdb13fff546")])
+    assert {h["doc_id"] for h in r.json()["hits"]} == {"001_4d394fdb13fff546"}
+
+
+@pytest.mark.parametrize("params", [
+    {"q": ""}, {"q": "   \u3000 "}, {"q": "科技", "k": 0}, {"q": "科技", "k": 101},
+    {"q": "科技", "mode": "magic"}, {"q": "科技", "unit": "火星局"}, {"q": "科技", "doc": "nope"},
+    {"q": "科技", "year_from": "abc"},
+])
+def test_bad_input_gives_422_with_message(client, params):
+    r = client.get("/search", params=params)
+    assert r.status_code == 422
+    assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+
+
+def test_post_validation(client):
+    assert client.post("/search", json={"q": "", "k": 5}).status_code == 422
+    assert client.post("/search", json={"q": "科技", "k": 500}).status_code == 422
+    assert client.post("/search", json={"q": "科技", "bogus": 1}).status_code == 422
+    r = client.post("/search", content=b"\xff\xfe not json", headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422) and r.json()["detail"]
+
+
+@pytest.mark.parametrize("q", ["科" * 100_000, "\x00\x01\x07科技", "🚀🔥 科技 创新 😀", "' OR 1=1; --",
+                               "<script>alert(1)</script>", "Ελληνικά русский العربية 科技", "\u200b\ufeff"])
+def test_any_query_never_gives_500(client, q):
+    r = client.post("/search", json={"q": q})
+    assert r.status_code in (200, 422)
+    if len(q) < 1000:
+        assert client.get("/search", params={"q": q}).status_code in (200, 422)
+
+
+def test_clause_document_and_health_endpoints(client):
+    c = client.get("/clauses/000_839afbcfa68b4ffc#2.5.12".replace("#", "%23")).json()
+    assert c["title"] == "加强科技成果转化服务力度"
+    assert c["source"]["text"].startswith("12.加强科技成果转化服务力度")
+    assert client.get("/clauses/nope%23x").status_code == 404
+    docs = client.get("/documents").json()["documents"]
+    assert len(docs) == 5 and {"doc_id", "title", "issuer", "date", "clauses"} <= set(docs[0])
+    d = client.get("/documents/003_fac15629250cf974").json()
+    assert d["meta"]["kind"] == "工作要点" and len(d["clauses"]) > 30 and d["original"]
+    assert client.get("/documents/nope").status_code == 404
+    h = client.get("/health").json()
+    assert h["status"] == "ok" and h["manifest"]["counts"]["documents"] == 5
+    assert client.get("/openapi.json").status_code == 200 and client.get("/docs").status_code == 200
+
+
+@pytest.mark.real_model
+def test_api_with_real_default_embedder(real_engine):
+    client = TestClient(create_app(engine=real_engine))
+    r = client.get("/search", params={"q": "鼓励企业加大研发投入", "mode": "dense", "k": 10})
+    assert r.status_code == 200
+    titles = " ".join(h["title"] + h["text"] for h in r.json()["hits"])
+    assert "研发投入" in titles

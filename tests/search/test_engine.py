@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from search.engine import FilterError, Filters
+
+
+def test_modes_return_hits_and_hybrid_fuses_both(fake_engine):
+    for mode in ("bm25", "dense", "hybrid"):
+        res = fake_engine.search("科技贷款风险补偿", k=5, mode=mode)
+        assert len(res.hits) == 5 and res.mode == mode
+    hybrid = fake_engine.search("科技贷款风险补偿", k=5, mode="hybrid")
+    assert any(len(h.ranks) == 2 for h in hybrid.hits)
+    assert hybrid.hits[0].clause.id == "000_839afbcfa68b4ffc#2.5.13"
+
+
+def test_hit_carries_citation_that_round_trips(fake_engine):
+    hit = fake_engine.search("科技成果转化服务", k=3, mode="bm25").hits[0]
+    d = hit.to_dict()
+    original = fake_engine.index.originals[d["doc_id"]]
+    cited = original[d["source"]["start"]:d["source"]["end"]]
+    assert hit.clause.title[:6] in cited.replace(" ", "")
+    assert {"clause_id", "doc_title", "issuer", "date", "doc_number", "path", "excerpt", "units",
+            "proposer", "source"} <= set(d)
+
+
+def test_filters_restrict_hits(fake_engine):
+    res = fake_engine.search("科技创新", k=20, filters=Filters(year_from=2020, year_to=2020))
+    assert res.hits and all(h.clause.doc.year == 2020 for h in res.hits)
+    res = fake_engine.search("科技创新", k=20, filters=Filters(unit="市科技局"))
+    assert res.hits and all("市科技局" in h.clause.unit_names() for h in res.hits)
+    res = fake_engine.search("科技创新", k=20, filters=Filters(docs=("004_cee58c647e0cd370",)))
+    assert {h.clause.doc_id for h in res.hits} == {"004_cee58c647e0cd370"}
+    # An alias of a unit finds the canonical name.
+    res = fake_engine.search("科技创新", k=5, filters=Filters(unit="市科学技术局"))
+    assert all("市科技局" in h.clause.unit_names() for h in res.hits)
+
+
+@pytest.mark.parametrize("filters, message", [
+    (Filters(docs=("nope",)), "unknown document"),
+    (Filters(unit="火星局"), "no clause names the unit"),
+    (Filters(kind="小说"), "unknown document kind"),
+])
+def test_unknown_filter_values_raise(fake_engine, filters, message):
+    with pytest.raises(FilterError, match=message):
+        fake_engine.search("科技", filters=filters)
+
+
+def test_unknown_mode_raises(fake_engine):
+    with pytest.raises(ValueError, match="unknown mode"):
+        fake_engine.search("科技", mode="magic")
+
+
+def test_full_width_query_gives_same_bm25_hits(fake_engine):
+    a = fake_engine.search("科技贷款风险补偿(郑科贷)", k=5, mode="bm25")
+    b = fake_engine.search("科技贷款风险补偿（郑科贷）", k=5, mode="bm25")
+    assert [h.clause.id for h in a.hits] == [h.clause.id for h in b.hits]
+
+
+def test_hnsw_finds_what_flat_finds(seed_docs):
+    from index.embedding import FakeEmbedder
+    from index.store import build_index
+    from search.engine import SearchEngine
+
+    emb = FakeEmbedder()
+    flat, _ = build_index(list(seed_docs.values()), emb)
+    hnsw, _ = build_index(list(seed_docs.values()), emb, faiss_kind="hnsw", previous=flat)
+    a = SearchEngine(flat, emb).search("新型研发机构", k=10, mode="dense")
+    b = SearchEngine(hnsw, emb).search("新型研发机构", k=10, mode="dense")
+    overlap = len({h.clause.id for h in a.hits} & {h.clause.id for h in b.hits})
+    assert overlap >= 9
+    filtered = SearchEngine(hnsw, emb).search("新型研发机构", k=5, mode="dense",
+                                              filters=Filters(docs=("001_4d394fdb13fff546",)))
+    assert filtered.hits and all(h.clause.doc_id == "001_4d394fdb13fff546" for h in filtered.hits)
+
+
+@pytest.mark.real_model
+def test_real_embedder_ranks_the_right_clause(real_engine):
+    res = real_engine.search("给科技型企业贷款出了坏账政府给补偿吗", k=5, mode="dense")
+    assert "000_839afbcfa68b4ffc#2.5.13" in [h.clause.id for h in res.hits]
+    hybrid = real_engine.search("谁负责科技成果转化", k=10, mode="hybrid")
+    assert any("成果转" in h.clause.title for h in hybrid.hits[:3])
