@@ -84,7 +84,7 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
         q: Annotated[str, Query(description="the question or topic")],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
         mode: Literal["bm25", "dense", "hybrid"] = "hybrid",
-        fusion: Literal["rrf", "weighted"] = "rrf",
+        fusion: Literal["rrf", "weighted"] = "weighted",
         doc: Annotated[list[str] | None, Query()] = None,
         unit: Annotated[str | None, Query(max_length=100)] = None,
         issuer: Annotated[str | None, Query(max_length=100)] = None,

@@ -26,7 +26,7 @@ class SearchRequest(BaseModel):
     q: str = Field(..., description="the question or topic", examples=["谁负责科技成果转化"])
     k: int = Field(10, ge=1, le=100, description="number of hits")
     mode: Literal["bm25", "dense", "hybrid"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    fusion: Literal["rrf", "weighted"] = "weighted"
     doc: list[str] = Field(default_factory=list, description="only these document ids")
     unit: str | None = Field(None, max_length=100, description="only clauses naming this unit")
     issuer: str | None = Field(None, max_length=100)

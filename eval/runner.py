@@ -1,0 +1,168 @@
+"""The evaluation runner: build or load the seeds index, ask every question, score, report.
+
+``zhengce eval [--mode bm25|dense|hybrid|all] [--k 10] [--out DIR] [--gate]`` writes
+``run.<mode>.trec`` (TREC run files), ``questions.<mode>.jsonl`` (what came back for
+each question) and ``summary.json`` into ``--out``, and regenerates
+``eval/REPORT.md`` and ``eval/ndcg.png``. With ``--gate`` it exits non-zero when a
+measure falls below ``eval/thresholds.json`` or hybrid does not beat both single modes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from . import metrics
+from .data import ANSWERABLE_TYPES, RANKED_TYPES, THRESHOLDS, Question, read_questions, write_trec_run
+
+MODES = ("bm25", "dense", "hybrid")
+SWEEP = [round(0.5 * i, 1) for i in range(0, 11)]  # answerability thresholds reported in the trade-off
+
+
+def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
+    """Load the index at ``index_dir`` if it holds exactly the seeds; otherwise (re)build it."""
+    from index.corpus import ingest
+    from index.embedding import make_embedder
+    from index.store import IndexLoadError, build_index, corpus_hash, is_indexed, load_index, save_index
+    from search.engine import SearchEngine
+
+    embedder = make_embedder(embedder_spec)
+    docs = ingest([seeds]).documents
+    want = corpus_hash([c for d in sorted(docs, key=lambda d: d.doc_id) for c in d.clauses if is_indexed(c)])
+    previous = None
+    try:
+        previous = load_index(index_dir, embedder.name)
+        if previous.manifest["corpus_hash"] == want:
+            return SearchEngine(previous, embedder), False
+    except IndexLoadError:
+        pass
+    index, _ = build_index(docs, embedder, previous=previous)
+    save_index(index, index_dir)
+    return SearchEngine(index, embedder), True
+
+
+def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple[dict, list[dict], dict]:
+    """Run every question in one mode; returns the summary, per-question rows and the TREC run."""
+    from search.answer import Answerer
+
+    answerer = Answerer(engine, k=k, mode=mode)
+    qrels = {q.id: q.relevant for q in questions}
+    run: dict[str, list[tuple[str, float]]] = {}
+    rows: list[dict] = []
+    for q in questions:
+        t0 = time.perf_counter()
+        result = engine.search(q.question, k=k, mode=mode)
+        answer = answerer.ask(q.question, k=k, mode=mode)
+        ms = (time.perf_counter() - t0) * 1000
+        run[q.id] = [(h.clause.id, h.score) for h in result.hits]
+        predicted = [u.name for u in answer.units] if answer.answerable else []
+        row = {"id": q.id, "type": q.type, "question": q.question, "intent": answer.intent,
+               "answerable": answer.answerable, "confidence": round(answer.confidence, 4),
+               "top": [{"clause_id": h.clause.id, "title": h.clause.title, "score": round(h.score, 5),
+                        "grade": q.relevant.get(h.clause.id, 0)} for h in result.hits[:5]],
+               "answer": answer.answer, "units": predicted, "expected_units": list(q.units), "ms": round(ms, 1)}
+        if q.type == "duty":
+            row["unit_p"], row["unit_r"], row["unit_f1"] = metrics.prf(predicted, q.units)
+        if q.type == "unit":
+            cited = {h.clause.id for h in answer.citations}
+            row["unit_recall"] = len(cited & set(q.relevant)) / len(q.relevant) if q.relevant else 0.0
+        rows.append(row)
+
+    summary: dict = {"mode": mode, "k": k, "questions": len(questions), "by_type": {}}
+    ranked = [q.id for q in questions if q.type in RANKED_TYPES]
+    overall, per = metrics.ranking(qrels, run, ranked)
+    summary["ranking"] = overall
+    for row in rows:
+        row.update(per.get(row["id"], {}))
+    for t in RANKED_TYPES:
+        summary["by_type"][t] = metrics.ranking(qrels, run, [q.id for q in questions if q.type == t])[0]
+    duty = [r for r in rows if r["type"] == "duty"]
+    summary["duty_unit_precision"] = metrics.mean(r["unit_p"] for r in duty)
+    summary["duty_unit_recall"] = metrics.mean(r["unit_r"] for r in duty)
+    summary["duty_unit_f1"] = metrics.mean(r["unit_f1"] for r in duty)
+    summary["unit_recall"] = metrics.mean(r["unit_recall"] for r in rows if r["type"] == "unit")
+    summary["none_accuracy"] = metrics.mean(not r["answerable"] for r in rows if r["type"] == "none")
+    summary["wrong_refusal"] = metrics.mean(not r["answerable"] for r in rows if r["type"] in ANSWERABLE_TYPES)
+    summary["intent_accuracy"] = metrics.mean(
+        r["intent"] == ("unit" if r["type"] == "unit" else "duty" if r["type"] == "duty" else "find")
+        for r in rows)
+    summary["ms_per_question"] = metrics.mean(r["ms"] for r in rows)
+    return summary, rows, run
+
+
+def tradeoff(rows: list[dict]) -> list[dict]:
+    """Not-found accuracy against wrong refusals as the answerability threshold moves."""
+    out = []
+    for t in SWEEP:
+        none = [r for r in rows if r["type"] == "none"]
+        ans = [r for r in rows if r["type"] in ("duty", "find", "precedent")]
+        out.append({"threshold": t,
+                    "none_accuracy": metrics.mean(r["confidence"] < t for r in none),
+                    "wrong_refusal": metrics.mean(r["confidence"] < t for r in ans)})
+    return out
+
+
+def gate(summaries: dict[str, dict], thresholds: dict) -> list[str]:
+    """Failures of the quality gate (empty when it passes)."""
+    failures = []
+    hybrid = summaries.get("hybrid")
+    if hybrid is None:
+        return ["the gate needs the hybrid mode (run with --mode all or hybrid)"]
+    checks = {
+        "hybrid_ndcg@10": hybrid["ranking"]["nDCG@10"],
+        "duty_unit_f1": hybrid["duty_unit_f1"],
+        "precedent_ndcg@10": hybrid["by_type"]["precedent"]["nDCG@10"],
+        "unit_recall": hybrid["unit_recall"],
+        "none_accuracy": hybrid["none_accuracy"],
+    }
+    for name, value in checks.items():
+        floor = thresholds.get(name)
+        if floor is not None and value < floor:
+            failures.append(f"{name} = {value:.4f} is below the threshold {floor}")
+    ceiling = thresholds.get("wrong_refusal_max")
+    if ceiling is not None and hybrid["wrong_refusal"] > ceiling:
+        failures.append(f"wrong_refusal = {hybrid['wrong_refusal']:.4f} is above the ceiling {ceiling}")
+    for single in ("bm25", "dense"):
+        if single in summaries and hybrid["ranking"]["nDCG@10"] <= summaries[single]["ranking"]["nDCG@10"]:
+            failures.append(f"hybrid nDCG@10 ({hybrid['ranking']['nDCG@10']:.4f}) does not beat {single} "
+                            f"({summaries[single]['ranking']['nDCG@10']:.4f})")
+    return failures
+
+
+def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int = 10,
+             embedder: str | None = None, report: Path | None = None) -> dict:
+    from .report import write_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    engine, built = ensure_index(seeds, index_dir, embedder)
+    questions = read_questions()
+    summaries: dict[str, dict] = {}
+    all_rows: dict[str, list[dict]] = {}
+    for mode in modes:
+        summary, rows, run = evaluate_mode(engine, questions, mode, k)
+        summaries[mode], all_rows[mode] = summary, rows
+        write_trec_run(out / f"run.{mode}.trec", run, f"zhengce-{mode}")
+        with open(out / f"questions.{mode}.jsonl", "w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    result = {"embedder": engine.embedder.name, "index_built": built, "corpus_hash":
+              engine.index.manifest["corpus_hash"], "seconds": round(time.perf_counter() - t0, 1),
+              "modes": summaries,
+              "tradeoff": tradeoff(all_rows["hybrid" if "hybrid" in all_rows else modes[0]]),
+              "calibrated_threshold": _threshold_of(engine)}
+    (out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    if report is not None:
+        write_report(result, all_rows, report)
+    return result
+
+
+def _threshold_of(engine) -> float:
+    from search.answer import calibration_for
+
+    return calibration_for(engine.embedder.name).threshold
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

@@ -1,0 +1,90 @@
+"""Intent detection: duty, unit or find, by rules kept in one readable place.
+
+* **duty** — who is responsible for a matter: 谁负责 / 由哪些单位 / 哪个部门牵头 /
+  归谁管 / 责任单位是….
+* **unit** — a named unit's own tasks: 市科技局负责哪些工作.
+* **find** — everything else.
+
+``topic`` strips the question words, leaving the matter to retrieve on
+("谁负责科技成果转化" -> "科技成果转化").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DUTY = "duty"
+UNIT = "unit"
+FIND = "find"
+INTENTS = (DUTY, UNIT, FIND)
+
+# Phrases that ask who is responsible (matched on the NFKC form).
+DUTY_PATTERNS = [
+    r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)",
+    r"(由|归|是)谁",
+    r"是谁",
+    r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)",
+    r"(责任|牵头|配合|主管|主责)(单位|部门)",
+    r"归(哪|那)",
+    r"谁$",
+]
+# Phrases that ask for a unit's tasks, once a unit is named.
+UNIT_TASK_PATTERNS = [
+    r"(负责|承担|牵头|参与|要做|做|干|管)(了)?(哪些|什么|啥)",
+    r"的(工作|任务|职责|事项)",
+    r"(哪些|什么)(工作|任务|职责|事项)",
+]
+_STRIP = [
+    r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)(的)?",
+    r"(由|归|是)谁(来)?(负责|牵头|管|抓)?",
+    r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
+    r"(的)?(责任|牵头|配合|主管|主责)(单位|部门)(是|有)?(哪些|什么)?",
+    r"归(哪|那)(个)?(部门|单位)?管", r"这块|这类|这些|方面", r"[??吗呢啊呀吧。!!,,]",
+]
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str
+    topic: str
+    unit: str | None = None
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_duty(question: str) -> bool:
+    q = _nfkc(question)
+    return any(re.search(p, q) for p in DUTY_PATTERNS)
+
+
+def topic_of(question: str) -> str:
+    """The matter asked about, question words removed (falls back to the question)."""
+    q = _nfkc(question)
+    for pattern in _STRIP:
+        q = re.sub(pattern, " ", q)
+    q = re.sub(r"\(\s*\)", " ", q)
+    q = re.sub(r"^(是|由|请问)|(由|归|是|的)$", "", q.strip())
+    q = re.sub(r"\s+", " ", q).strip()
+    return q if len(q) >= 2 else _nfkc(question)
+
+
+def named_unit(question: str, units: Iterable[str]) -> str | None:
+    """The longest known unit name the question contains."""
+    q = _nfkc(question)
+    found = [u for u in units if u and u in q]
+    return max(found, key=len) if found else None
+
+
+def detect(question: str, units: Iterable[str] = ()) -> Intent:
+    q = _nfkc(question)
+    unit = named_unit(q, units)
+    if unit and any(re.search(p, q.replace(unit, "", 1)) for p in UNIT_TASK_PATTERNS) and "谁" not in q:
+        return Intent(UNIT, q.replace(unit, "", 1).strip() or q, unit)
+    if is_duty(q):
+        return Intent(DUTY, topic_of(q))
+    return Intent(FIND, q)

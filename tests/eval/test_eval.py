@@ -1,0 +1,67 @@
+"""The labeled set's integrity, the metric arithmetic and the gate."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from eval import metrics
+from eval.data import read_qrels, read_questions
+from eval.runner import gate
+from index.store import is_indexed
+
+
+def test_question_set_size_and_types():
+    qs = read_questions()
+    assert len(qs) >= 100
+    counts = Counter(q.type for q in qs)
+    for t in ("duty", "find", "precedent", "none"):
+        assert counts[t] >= 15, t
+    for q in qs:
+        if q.type == "none":
+            assert not q.relevant
+        elif q.type == "unit":
+            assert q.relevant, q.id  # a unit may only ever support: grade 1 everywhere
+        else:
+            assert q.relevant and 2 in q.relevant.values(), q.id
+        if q.type == "duty":
+            assert q.units
+
+
+def test_every_judged_clause_exists(seed_docs):
+    ids = {c.id for d in seed_docs.values() for c in d.clauses if is_indexed(c)}
+    for qid, rels in read_qrels().items():
+        missing = set(rels) - ids
+        assert not missing, (qid, missing)
+
+
+def test_ranking_metrics_match_hand_computation():
+    qrels = {"q1": {"a": 2, "b": 1}, "q2": {"c": 1}}
+    run = {"q1": [("b", 3.0), ("x", 2.0), ("a", 1.0)], "q2": [("y", 1.0)]}
+    agg, per = metrics.ranking(qrels, run, ["q1", "q2"])
+    assert per["q1"]["MRR@10"] == 1.0 and per["q2"]["MRR@10"] == 0.0
+    assert per["q1"]["R@10"] == 1.0 and per["q1"]["R@5"] == 1.0
+    # nDCG (trec_eval: gain = grade): dcg = 1/log2(2) + 2/log2(4) = 2; idcg = 2 + 1/log2(3)
+    assert per["q1"]["nDCG@10"] == pytest.approx(2 / (2 + 1 / 1.5849625), rel=1e-4)
+    assert agg["MRR@10"] == 0.5
+
+
+def test_prf():
+    assert metrics.prf(["a", "b"], ["a", "c"]) == (0.5, 0.5, 0.5)
+    assert metrics.prf([], ["a"]) == (0.0, 0.0, 0.0)
+
+
+def _summary(ndcg, f1=0.95):
+    return {"ranking": {"nDCG@10": ndcg}, "duty_unit_f1": f1, "by_type": {"precedent": {"nDCG@10": 0.9}},
+            "unit_recall": 1.0, "none_accuracy": 1.0, "wrong_refusal": 0.0}
+
+
+def test_gate_passes_and_fails():
+    thresholds = {"hybrid_ndcg@10": 0.9, "duty_unit_f1": 0.9}
+    ok = {"bm25": _summary(0.91), "dense": _summary(0.85), "hybrid": _summary(0.93)}
+    assert gate(ok, thresholds) == []
+    low = {"bm25": _summary(0.91), "dense": _summary(0.85), "hybrid": _summary(0.92, f1=0.5)}
+    assert any("duty_unit_f1" in f for f in gate(low, thresholds))
+    not_better = {"bm25": _summary(0.95), "dense": _summary(0.85), "hybrid": _summary(0.93)}
+    assert any("does not beat bm25" in f for f in gate(not_better, thresholds))
