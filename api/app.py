@@ -18,9 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from search.answer import Answerer, unit_directory
 from search.engine import FilterError, Filters, SearchEngine
+from search.precedent import find_precedents, timeline
 
-from .schemas import SearchRequest, SearchResponse
+from .schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
 
 log = logging.getLogger("zhengce.api")
 
@@ -30,15 +32,17 @@ class EngineHolder:
 
     def __init__(self, engine: SearchEngine, index_dir: str | None):
         self.engine = engine
+        self.answerer = Answerer(engine)
         self.index_dir = index_dir
         self._lock = threading.Lock()
 
     def reload(self) -> SearchEngine:
+        """Load the newest build; requests in flight finish on the engine they started with."""
         if not self.index_dir:
             raise RuntimeError("this server was not started from an index directory")
         with self._lock:
-            fresh = SearchEngine.open(self.index_dir, embedder=None)
-            self.engine = fresh
+            fresh = SearchEngine.open(self.index_dir, embedder=self.engine.embedder)
+            self.engine, self.answerer = fresh, Answerer(fresh)
         return fresh
 
 
@@ -104,6 +108,41 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
     @app.post("/search", response_model=SearchResponse, summary="Search clauses (JSON body)")
     def search_post(req: SearchRequest):
         return run_search(req)
+
+    @app.post("/ask", summary="Answer a question: responsible units with citations, or not found")
+    def ask(req: AskRequest):
+        filters = Filters(docs=tuple(req.doc), year_from=req.year_from, year_to=req.year_to)
+        try:
+            return holder.answerer.ask(req.question, k=req.k, mode=req.mode, filters=filters).to_dict()
+        except FilterError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+    def precedent_response(text: str, k: int, exclude_doc=None, exclude_id=None) -> dict:
+        found, ms = find_precedents(holder.engine, text, k, exclude_doc, exclude_id)
+        return {"text": text, "took_ms": round(ms, 2), "hits": [p.to_dict() for p in found],
+                "timeline": timeline(found)}
+
+    @app.post("/precedent", summary="Earlier clauses similar to a draft, as a timeline with differences")
+    def precedent(req: PrecedentRequest):
+        return precedent_response(req.text, req.k)
+
+    @app.get("/clauses/{clause_id:path}/similar", summary="Clauses of other documents similar to one clause")
+    def similar(clause_id: str, k: Annotated[int, Query(ge=1, le=100)] = 10):
+        clause = holder.engine.index.by_id.get(clause_id)
+        if clause is None:
+            raise HTTPException(status_code=404, detail=f"no clause {clause_id!r}")
+        text = f"{clause.title}。{clause.text}" if not clause.text.startswith(clause.title) else clause.text
+        return precedent_response(text or clause.title, k, exclude_doc=clause.doc_id, exclude_id=clause.id)
+
+    @app.get("/units", summary="Every responsible unit with its clause counts")
+    def units():
+        return {"units": unit_directory(holder.engine)}
+
+    @app.get("/units/{name}", summary="A unit's clauses, grouped by document, newest first")
+    def unit(name: str):
+        if not holder.engine.match_units(name):
+            raise HTTPException(status_code=404, detail=f"no clause names the unit {name!r}")
+        return holder.answerer.unit_answer(name, name, 10).to_dict()
 
     @app.get("/clauses/{clause_id:path}", summary="One clause with its citation")
     def get_clause(clause_id: str):

@@ -80,3 +80,31 @@ class SearchResponse(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str | list
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(..., description="a question in Chinese", examples=["谁负责科技成果转化"])
+    k: int = Field(10, ge=1, le=100)
+    mode: Literal["bm25", "dense", "hybrid"] = "hybrid"
+    doc: list[str] = Field(default_factory=list)
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+
+    @field_validator("question")
+    @classmethod
+    def _q(cls, v: str) -> str:
+        return clean_query(v)
+
+
+class PrecedentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., description="a draft clause", examples=["完善科技贷款风险补偿机制"])
+    k: int = Field(10, ge=1, le=100)
+
+    @field_validator("text")
+    @classmethod
+    def _t(cls, v: str) -> str:
+        return clean_query(v)

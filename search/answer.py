@@ -173,7 +173,7 @@ class Answerer:
         k = k or self.k
         intent = detect(question, self.engine.unit_names())
         if intent.kind == UNIT:
-            answer = self._unit_answer(question, intent.unit, k)
+            answer = self.unit_answer(question, intent.unit, k)
         else:
             answer = self._topic_answer(question, intent.kind, intent.topic, k, mode or self.mode, filters)
         answer.took_ms = (time.perf_counter() - t0) * 1000
@@ -198,11 +198,11 @@ class Answerer:
             text = f"最相关的条款是《{short_title(top)}》{clause_ref(top)}：{top.title}。"
         return Answer(question, kind, True, text, units, hits[:k], confidence, topic=topic)
 
-    def _unit_answer(self, question: str, unit: str, k: int) -> Answer:
+    def unit_answer(self, question: str, unit: str, k: int) -> Answer:
         """All clauses naming the unit, grouped by document, newest first, lead roles first."""
         idx = self.engine.index
         names = self.engine.match_units(unit)
-        rows = sorted({int(r) for n in names for r in self.engine._unit_rows.get(n, [])})
+        rows = sorted({int(r) for n in names for r in self.engine.unit_rows(n)})
         tokens = idx.tokenizer.tokenize_query(question)
         hits = []
         for r in rows:
@@ -226,3 +226,15 @@ class Answerer:
 
 
 __all__ = ["Answer", "Answerer", "UnitAnswer", "aggregate_units", "FIND", "DUTY", "UNIT"]
+
+
+def unit_directory(engine: SearchEngine) -> list[dict]:
+    """Every unit with its number of clauses as lead and as support (aliases already merged)."""
+    counts: dict[str, dict] = {}
+    for c in engine.index.rows:
+        for u in c.units:
+            entry = counts.setdefault(u.name, {"name": u.name, "lead": 0, "support": 0, "documents": set()})
+            entry[u.role] += 1
+            entry["documents"].add(c.doc_id)
+    out = [{**e, "documents": len(e["documents"]), "clauses": e["lead"] + e["support"]} for e in counts.values()]
+    return sorted(out, key=lambda e: (-e["lead"], -e["clauses"], e["name"]))

@@ -123,6 +123,9 @@ class SearchEngine:
                 rows.setdefault(u.name, []).append(i)
         return {name: np.array(r, np.int64) for name, r in rows.items()}
 
+    def unit_rows(self, name: str) -> np.ndarray:
+        return self._unit_rows.get(name, np.zeros(0, np.int64))
+
     def unit_names(self) -> list[str]:
         return sorted(self._unit_rows)
 

@@ -125,6 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="answer a question: responsible units with citations, or not found")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=10, help="citations (1-100, default 10)")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true", help="the API's JSON response")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("precedent", help="earlier clauses similar to a draft clause, by year")
+    p.add_argument("text", help="the draft clause")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_precedent)
+
+    p = sub.add_parser("units", help="the directory of responsible units, or one unit's clauses")
+    p.add_argument("name", nargs="?", help="a unit (aliases and partial names work)")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_units)
+
     p = sub.add_parser("eval", help="run the labeled questions and write the report")
     p.add_argument("--mode", choices=("bm25", "dense", "hybrid", "all"), default="all")
     p.add_argument("--k", type=int, default=10, help="hits per question (default 10)")
@@ -244,6 +264,100 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(f"{len(result.hits)} hits for {args.query!r} ({result.mode}, {result.took_ms:.0f} ms)\n")
     for i, hit in enumerate(result.hits, 1):
         print(_format_hit(i, hit))
+    return 0
+
+
+def _check_text(text: str, k: int) -> bool:
+    if not text.strip():
+        print("error: empty question", file=sys.stderr)
+        return False
+    if not 1 <= k <= 100:
+        print("error: -k must be between 1 and 100", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from search.answer import Answerer
+
+    if not _check_text(args.question, args.k):
+        return 2
+    engine = _open_engine(args.index)
+    if engine is None:
+        return 2
+    answer = Answerer(engine).ask(args.question, k=args.k)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(f"[{answer.intent}] {answer.answer}\n")
+    for u in answer.units[:12]:
+        role = "牵头" if u.role == "lead" else "配合"
+        print(f"  {u.name}（{role}，{u.score:.2f}）  ← {', '.join(u.clause_ids[:3])}")
+    if answer.units:
+        print()
+    label = "最接近的条款（弱相关）" if not answer.answerable else "依据"
+    print(f"{label}:")
+    for i, hit in enumerate(answer.citations[: min(args.k, 5)], 1):
+        print(_format_hit(i, hit))
+    return 0
+
+
+def cmd_precedent(args: argparse.Namespace) -> int:
+    from search.precedent import find_precedents, timeline
+
+    if not _check_text(args.text, args.k):
+        return 2
+    engine = _open_engine(args.index)
+    if engine is None:
+        return 2
+    found, ms = find_precedents(engine, args.text, args.k)
+    if args.json:
+        _print_json({"text": args.text, "took_ms": ms, "hits": [p.to_dict() for p in found],
+                     "timeline": timeline(found)})
+        return 0
+    by_id = {p.hit.clause.id: p for p in found}
+    for group in timeline(found):
+        print(f"== {group['year'] or '年份不详'}")
+        for cid in group["clause_ids"]:
+            p = by_id[cid]
+            c = p.hit.clause
+            print(f"  [{p.similarity:.3f}] 《{c.doc.title or c.doc_id}》 {c.heading}")
+            print(f"    {_highlight(c.text[:160], [m for m in p.diff_marks if m[1] <= 160])}")
+            if c.units:
+                print(f"    责任单位: {_units_str(c.units)}")
+    print("\n(【】marks wording that differs from the draft)")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from search.answer import Answerer, unit_directory
+
+    engine = _open_engine(args.index)
+    if engine is None:
+        return 2
+    if not args.name:
+        units = unit_directory(engine)
+        if args.json:
+            _print_json({"units": units})
+            return 0
+        print(f"{'unit':24s} lead support documents")
+        for u in units:
+            print(f"{u['name']:24s} {u['lead']:4d} {u['support']:7d} {u['documents']:9d}")
+        return 0
+    if not engine.match_units(args.name):
+        print(f"error: no clause names the unit {args.name!r}", file=sys.stderr)
+        return 2
+    answer = Answerer(engine).unit_answer(args.name, args.name, 10)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(answer.answer)
+    by_id = {h.clause.id: h.clause for h in answer.citations}
+    for g in answer.groups:
+        print(f"\n《{g['doc_title'] or g['doc_id']}》 {g['date'] or ''}")
+        for role, ids in (("牵头", g["lead"]), ("配合", g["support"])):
+            for cid in ids:
+                print(f"  [{role}] {by_id[cid].heading}")
     return 0
 
 

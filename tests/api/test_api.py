@@ -92,3 +92,48 @@ def test_api_with_real_default_embedder(real_engine):
     assert r.status_code == 200
     titles = " ".join(h["title"] + h["text"] for h in r.json()["hits"])
     assert "研发投入" in titles
+
+
+def test_ask_duty_answer_with_units_and_citations(client):
+    r = client.post("/ask", json={"question": "科技贷款风险补偿由哪些单位负责"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["intent"] == "duty" and body["answerable"] is True
+    assert body["units"][0]["name"] == "市金融局" and body["units"][0]["role"] == "lead"
+    assert body["units"][0]["clause_ids"] and body["citations"]
+    assert {"question", "answer", "took_ms"} <= set(body)
+
+
+def test_ask_not_found(client):
+    body = client.post("/ask", json={"question": "住房公积金怎么提取"}).json()
+    assert body["answerable"] is False and body["units"] == []
+    assert all(c["weak"] for c in body["citations"])
+
+
+def test_ask_validation(client):
+    assert client.post("/ask", json={"question": " "}).status_code == 422
+    assert client.post("/ask", json={"question": "谁负责", "k": 0}).status_code == 422
+
+
+def test_precedent_and_similar(client):
+    r = client.post("/precedent", json={"text": "完善科技贷款风险补偿机制，引导担保机构提供贷款增信", "k": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["hits"] and body["timeline"]
+    top = body["hits"][0]
+    assert {"similarity", "year", "diff_marks", "units", "doc_title"} <= set(top)
+    years = [g["year"] for g in body["timeline"] if g["year"]]
+    assert years == sorted(years)
+    r = client.get("/clauses/000_839afbcfa68b4ffc%232.5.13/similar", params={"k": 5})
+    assert r.status_code == 200
+    assert all(h["doc_id"] != "000_839afbcfa68b4ffc" for h in r.json()["hits"])
+    assert client.get("/clauses/nope%23x/similar").status_code == 404
+
+
+def test_units_directory_and_one_unit(client):
+    units = client.get("/units").json()["units"]
+    names = [u["name"] for u in units]
+    assert "市科技局" in names and all({"lead", "support", "clauses"} <= set(u) for u in units)
+    one = client.get("/units/市科技局").json()
+    assert one["intent"] == "unit" and one["groups"] and one["citations"]
+    assert client.get("/units/火星局").status_code == 404

@@ -1,0 +1,123 @@
+"""Intent rules, duty aggregation arithmetic, not-found, units and precedent diffs."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.model import Clause, DocMeta, Unit
+from search.answer import (
+    LEAD_WEIGHT,
+    SUPPORT_WEIGHT,
+    Answerer,
+    aggregate_units,
+    clause_ref,
+    duty_sentence,
+    short_title,
+    unit_directory,
+)
+from search.engine import Hit
+from search.intent import DUTY, FIND, UNIT, detect, topic_of
+from search.precedent import diff_spans, find_precedents, timeline
+
+UNITS = ["市科技局", "市科协", "省科技厅"]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("谁负责科技成果转化", DUTY), ("科技贷款风险补偿由哪些单位负责", DUTY), ("这项工作哪个部门牵头", DUTY),
+    ("产业园区归谁管", DUTY), ("郑科贷的责任单位是什么", DUTY), ("新制造新服务这块谁来抓", DUTY),
+    ("市科技局负责哪些工作", UNIT), ("市科协牵头了哪些任务", UNIT), ("省科技厅的职责", UNIT),
+    ("给企业贷款出了坏账政府补不补", FIND), ("科技型企业研发费用后补助", FIND),
+    ("市科技局和市科协谁负责科普", DUTY),
+])
+def test_intent_rules(question, kind):
+    assert detect(question, UNITS).kind == kind
+
+
+def test_topic_strips_question_words():
+    assert topic_of("谁负责科技成果转化") == "科技成果转化"
+    assert topic_of("科技贷款风险补偿由哪些单位负责") == "科技贷款风险补偿"
+    assert topic_of("（责任单位）科技贷款风险补尝是谁负责") == "科技贷款风险补尝"
+
+
+def _hit(cid, score, units, number="1.", title="标题"):
+    meta = DocMeta(doc_id="d", file="d.txt", title="关于印发《测试计划》的通知")
+    clause = Clause(id=cid, doc_id="d", level=1, kind="item", number=number, title=title, path=(),
+                    text=title + "。正文", start=0, end=1, units=tuple(Unit(n, r) for n, r in units), doc=meta)
+    return Hit(0, score, clause, "", [])
+
+
+def test_aggregation_arithmetic():
+    hits = [_hit("a", 1.0, [("市科技局", "lead"), ("市财政局", "support")]),
+            _hit("b", 0.9, [("市财政局", "lead"), ("市科技局", "support")]),
+            _hit("c", 0.5, [("市教育局", "lead")]),  # below DUTY_RELATIVE of the best: left out
+            _hit("d", 0.95, [])]                      # names no unit: ignored
+    units = {u.name: u for u in aggregate_units(hits)}
+    assert set(units) == {"市科技局", "市财政局"}
+    assert units["市科技局"].score == pytest.approx(1.0 * LEAD_WEIGHT + 0.9 * SUPPORT_WEIGHT)
+    assert units["市财政局"].score == pytest.approx(1.0 * SUPPORT_WEIGHT + 0.9 * LEAD_WEIGHT)
+    assert units["市财政局"].role == "lead" and units["市科技局"].clause_ids == ["a", "b"]
+    ranked = aggregate_units(hits)
+    assert ranked[0].name == "市科技局"  # 1.45 against 1.40
+    assert [u.name for u in ranked] == sorted(units, key=lambda n: -units[n].score)
+
+
+def test_duty_sentence_reads_naturally():
+    hits = [_hit("a", 1.0, [("市科技局", "lead"), ("市科协", "support"), ("市财政局", "support")],
+                 number="12.", title="加强科技成果转化服务力度")]
+    text = duty_sentence(aggregate_units(hits), hits)
+    assert text == "主要由市科技局牵头，会同市科协、市财政局（《测试计划》第12条）。"
+    assert short_title(hits[0].clause) == "测试计划" and clause_ref(hits[0].clause) == "第12条"
+
+
+def test_duty_answer_on_seeds(fake_engine):
+    answer = Answerer(fake_engine).ask("科技贷款风险补偿由哪些单位负责")
+    assert answer.intent == DUTY and answer.answerable
+    assert answer.units[0].name == "市金融局" and answer.units[0].role == "lead"
+    assert "000_839afbcfa68b4ffc#2.5.13" in answer.units[0].clause_ids
+    assert answer.answer.startswith("主要由市金融局牵头")
+    assert answer.citations[0].clause.id == "000_839afbcfa68b4ffc#2.5.13"
+
+
+@pytest.mark.parametrize("question", ["住房公积金怎么提取", "幼儿园入学需要什么材料"])
+def test_not_found_path(fake_engine, question):
+    answer = Answerer(fake_engine).ask(question)
+    assert not answer.answerable and answer.units == []
+    assert "未找到" in answer.answer and len(answer.citations) <= 3
+    assert all(c["weak"] for c in answer.to_dict()["citations"])
+
+
+def test_unit_question_groups_by_document(fake_engine):
+    answer = Answerer(fake_engine).ask("市科技局负责哪些工作")
+    assert answer.intent == UNIT and answer.answerable
+    ids = {h.clause.id for h in answer.citations}
+    assert "000_839afbcfa68b4ffc#2.5.12" in ids
+    assert all("市科技局" in h.clause.unit_names() for h in answer.citations)
+    group = answer.groups[0]
+    assert "000_839afbcfa68b4ffc#2.5.12" in group["lead"]
+
+
+def test_find_intent_answers_with_top_clause(fake_engine):
+    answer = Answerer(fake_engine).ask("科技型企业研发费用后补助")
+    assert answer.intent == FIND and answer.answerable and answer.citations
+
+
+def test_unit_directory_counts(fake_engine):
+    units = {u["name"]: u for u in unit_directory(fake_engine)}
+    assert units["市科协"]["lead"] >= 7 and units["市科技局"]["support"] >= 10
+    assert "市科学技术局" not in units  # aliases merged
+
+
+def test_character_diff_marks_what_differs():
+    spans, common = diff_spans("完善科技贷款风险补偿机制", "完善科技贷款风险分担机制,加大资助")
+    text = "完善科技贷款风险分担机制,加大资助"
+    assert [text[s:e] for s, e in spans] == ["分担", ",加大资助"]
+    assert common == pytest.approx(10 / len(text))
+
+
+def test_precedents_come_from_other_documents_as_a_timeline(fake_engine):
+    clause_id = "000_839afbcfa68b4ffc#2.5.13"
+    clause = fake_engine.index.by_id[clause_id]
+    found, _ = find_precedents(fake_engine, clause.text, k=5, exclude_doc=clause.doc_id, exclude_id=clause_id)
+    assert found and all(p.hit.clause.doc_id != clause.doc_id for p in found)
+    years = [g["year"] for g in timeline(found) if g["year"]]
+    assert years == sorted(years)
