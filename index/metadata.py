@@ -113,7 +113,9 @@ def _labelled(fields: dict, text: str) -> bool:
     m = _LABEL_RE.match(text)
     if not m:
         return False
-    parts = re.split(r"(?=(?:" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:)", text)
+    # Split where a label starts, but not inside a longer label ("成文日期" holds "日期").
+    parts = re.split(r"(?<![\u4e00-\u9fff])(?=(?:" + "|".join(sorted(LABELS, key=len, reverse=True))
+                     + r")\s*:)", text)
     for part in parts:
         pm = _LABEL_RE.match(part)
         if not pm:

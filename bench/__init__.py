@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench``. Scripts that print numbers and write JSON, never tests."""

