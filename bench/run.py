@@ -13,7 +13,6 @@ FAISS flat against HNSW (recall@10 of HNSW against flat).
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess

@@ -64,9 +64,20 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
 def _numbering_warnings(clauses) -> list[str]:
     """Numbering that repeats or jumps is kept, but reported."""
     out = []
+    last: dict[tuple, int] = {}
     for c in clauses:
-        if "~" in c.id.rsplit("#", 1)[-1]:
+        seg = c.id.rsplit("#", 1)[-1].rsplit(".", 1)[-1]
+        if "~" in seg:
             out.append(f"numbering repeats at {c.number}{c.title[:12]} (kept as {c.id})")
+            continue
+        if not seg.isdigit():
+            continue
+        # Siblings of one marker style: same parent, same shape of number ("1." vs "(1)").
+        key = (c.parent_id, c.number.replace(seg, "#", 1) if c.number else "")
+        n = int(seg)
+        if key in last and n != last[key] + 1:
+            out.append(f"numbering jumps from {last[key]} to {n} at {c.number}{c.title[:12]}")
+        last[key] = n
     return out
 
 

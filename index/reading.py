@@ -9,6 +9,7 @@ since character offsets into markup would cite nothing a reader can see.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 
-MAX_BYTES = 64 * 1024 * 1024  # a notice is never this large; refuse rather than swap
+# A notice is never this large (the seeds are 12-20 KB); refuse rather than stall a whole ingest.
+MAX_BYTES = int(float(os.environ.get("ZHENGCE_MAX_FILE_MB", "8")) * 1024 * 1024)
 
 # Tags whose whole content is navigation or code, not notice text.
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe",
@@ -161,7 +163,8 @@ def read_file(path: str | Path) -> SourceText:
     if size == 0:
         raise ReadError(p, "empty file")
     if size > MAX_BYTES:
-        raise ReadError(p, f"file too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
+        raise ReadError(p, f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES / 2**20:.0f} MiB, "
+                           "set ZHENGCE_MAX_FILE_MB to raise it)")
     if suffix in DOCX_SUFFIXES:
         text, encoding, fmt = docx_to_text(p), "docx", "docx"
     else:

@@ -207,7 +207,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     index, summary = build_index(docs, embedder, faiss_kind=args.faiss, previous=previous,
                                  show_progress=sys.stderr.isatty())
     save_index(index, target)
-    summary.update({"index": str(target), "errors": [str(e) for e in report.errors],
+    warnings = [f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings]
+    summary.update({"index": str(target), "errors": [str(e) for e in report.errors], "warnings": warnings,
                     "embedder": embedder.name, "seconds": round(time.perf_counter() - t0, 2)})
     if args.json:
         _print_json(summary)
@@ -216,6 +217,8 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
               f"-> {target}")
         print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({embedder.name})")
+        for w in warnings:
+            print(f"  warning: {w}", file=sys.stderr)
         for err in report.errors:
             print(f"  skipped {err}", file=sys.stderr)
     return 1 if report.errors else 0

@@ -1,0 +1,26 @@
+"""A short, bounded load on loopback (the 30-second version is `python -m bench.load`)."""
+
+from __future__ import annotations
+
+import socket
+
+from bench.load import load
+from bench.run import serve
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_eight_clients_for_three_seconds_get_no_errors(fake_index_dir):
+    proc, url, _, _ = serve(fake_index_dir, _free_port())
+    try:
+        result = load(url, proc.pid, clients=8, seconds=3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert result["requests"] > 20
+    assert result["errors"] == 0, result["error_kinds"]
+    assert result["rss_mb_max"] < 2 * result["rss_mb_first"] + 50
