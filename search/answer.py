@@ -24,7 +24,7 @@ from index.model import LEAD, Clause
 
 from .engine import Filters, Hit, SearchEngine
 from .excerpt import make_excerpt
-from .intent import DUTY, FIND, UNIT, detect
+from .intent import DUTY, UNIT, detect
 
 LEAD_WEIGHT = 1.0
 SUPPORT_WEIGHT = 0.5
@@ -225,8 +225,6 @@ class Answerer:
         return Answer(question, UNIT, bool(hits), text, units if hits else [], hits[:max(k, len(hits))],
                       1.0 if hits else 0.0, topic=unit, groups=list(groups.values()))
 
-
-__all__ = ["Answer", "Answerer", "UnitAnswer", "aggregate_units", "FIND", "DUTY", "UNIT"]
 
 
 def unit_directory(engine: SearchEngine) -> list[dict]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from index.embedding import Embedder, make_embedder
 from index.model import Clause
-from index.store import ClauseIndex, load_index
+from index.store import ClauseIndex, load_index, read_manifest
 from index.units import canonical
 
 from .excerpt import make_excerpt
@@ -106,9 +107,7 @@ class SearchEngine:
     @classmethod
     def open(cls, directory, embedder: Embedder | None = None, **defaults) -> SearchEngine:
         """Load the index at ``directory`` with the embedder it was built with."""
-        from pathlib import Path
 
-        from index.store import read_manifest
 
         if embedder is None:
             manifest = read_manifest(Path(directory).resolve())

@@ -6,6 +6,8 @@ Results are best first; rows a filter excludes never appear.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Protocol
 
 import numpy as np
@@ -45,9 +47,16 @@ class BM25Retriever:
 
     def __init__(self, index: ClauseIndex):
         self.index = index
+        self._last: tuple[str, np.ndarray] | None = None
 
     def scores(self, query: str) -> np.ndarray:
-        return bm25.scores(self.index.bm25_model, self.index.tokenizer.tokenize_query(query))
+        """Scores of every row; the last query's are kept (answering asks for them twice)."""
+        last = self._last
+        if last is not None and last[0] == query:
+            return last[1]
+        scores = bm25.scores(self.index.bm25_model, self.index.tokenizer.tokenize_query(query))
+        self._last = (query, scores)
+        return scores
 
     def retrieve(self, query, k, allowed=None):
         return top_k(self.scores(query), k, allowed, positive_only=True)
@@ -59,17 +68,22 @@ class DenseRetriever:
     def __init__(self, index: ClauseIndex, embedder: Embedder, cache_size: int = 1024):
         self.index = index
         self.embedder = embedder
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def query_vector(self, query: str) -> np.ndarray:
-        """Query embedding, cached (the most expensive step of a query)."""
-        vec = self._cache.get(query)
-        if vec is None:
-            vec = self.embedder.embed_queries([query])[0].astype(np.float32)
-            if len(self._cache) >= self._cache_size:
-                self._cache.pop(next(iter(self._cache)))
+        """Query embedding, cached (LRU): the most expensive step of a query."""
+        with self._lock:
+            vec = self._cache.get(query)
+            if vec is not None:
+                self._cache.move_to_end(query)
+                return vec
+        vec = self.embedder.embed_queries([query])[0].astype(np.float32)
+        with self._lock:
             self._cache[query] = vec
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return vec
 
     def retrieve(self, query, k, allowed=None):
