@@ -65,7 +65,7 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
         if q.type == "duty":
             row["unit_p"], row["unit_r"], row["unit_f1"] = metrics.prf(predicted, q.units)
         if q.type == "unit":
-            cited = {h.clause.id for h in answer.citations}
+            cited = set(answer.units[0].clause_ids) if answer.units else set()
             row["unit_recall"] = len(cited & set(q.relevant)) / len(q.relevant) if q.relevant else 0.0
         rows.append(row)
 

@@ -199,32 +199,33 @@ class Answerer:
             text = f"最相关的条款是《{short_title(top)}》{clause_ref(top)}：{top.title}。"
         return Answer(question, kind, True, text, units, hits[:k], confidence, topic=topic)
 
-    def unit_answer(self, question: str, unit: str, k: int) -> Answer:
-        """All clauses naming the unit, grouped by document, newest first, lead roles first."""
+    def unit_answer(self, question: str, unit: str, k: int, limit: int = 50) -> Answer:
+        """All clauses naming the unit, grouped by document, newest first, lead roles first.
+
+        Groups list every clause id; citations (with excerpts) are the first ``limit``.
+        """
         idx = self.engine.index
-        names = self.engine.match_units(unit)
+        names = set(self.engine.match_units(unit))
         rows = sorted({int(r) for n in names for r in self.engine.unit_rows(n)})
-        tokens = idx.tokenizer.tokenize_query(question)
-        hits = []
+        lead = {r: any(u.name in names and u.role == LEAD for u in idx.rows[r].units) for r in rows}
+        rows.sort(key=lambda r: (-int(idx.years[r]), not lead[r], r))
+        groups: dict[str, dict] = {}
         for r in rows:
             c = idx.rows[r]
-            role = next(u.role for u in c.units if u.name in names)
-            excerpt, marks = make_excerpt(c.text, tokens)
-            hits.append(Hit(r, 1.0 if role == LEAD else 0.5, c, excerpt, marks))
-        hits.sort(key=lambda h: (-(h.clause.doc.year or 0), -h.score, h.row))
-        groups: dict[str, dict] = {}
-        for h in hits:
-            g = groups.setdefault(h.clause.doc_id, {"doc_id": h.clause.doc_id,
-                                                    "doc_title": h.clause.doc.title,
-                                                    "date": h.clause.doc.date, "lead": [], "support": []})
-            g["lead" if h.score == 1.0 else "support"].append(h.clause.id)
-        n_lead = sum(len(g["lead"]) for g in groups.values())
-        text = (f"{unit}在{len(groups)}份文件的{len(hits)}条条款中被列为责任单位，其中牵头{n_lead}条。"
-                if hits else f"没有条款把{unit}列为责任单位。")
-        units = [UnitAnswer(unit, LEAD if n_lead else "support", float(len(hits)), [h.clause.id for h in hits])]
-        return Answer(question, UNIT, bool(hits), text, units if hits else [], hits[:max(k, len(hits))],
-                      1.0 if hits else 0.0, topic=unit, groups=list(groups.values()))
-
+            g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.title, "date": c.doc.date,
+                                             "lead": [], "support": []})
+            g["lead" if lead[r] else "support"].append(c.id)
+        tokens = idx.tokenizer.tokenize_query(question)
+        hits = []
+        for r in rows[:max(k, limit)]:
+            excerpt, marks = make_excerpt(idx.rows[r].text, tokens)
+            hits.append(Hit(r, 1.0 if lead[r] else 0.5, idx.rows[r], excerpt, marks))
+        n_lead = sum(lead.values())
+        text = (f"{unit}在{len(groups)}份文件的{len(rows)}条条款中被列为责任单位，其中牵头{n_lead}条。"
+                if rows else f"没有条款把{unit}列为责任单位。")
+        units = [UnitAnswer(unit, LEAD if n_lead else "support", float(len(rows)), [idx.rows[r].id for r in rows])]
+        return Answer(question, UNIT, bool(rows), text, units if rows else [], hits, 1.0 if rows else 0.0,
+                      topic=unit, groups=list(groups.values()))
 
 
 def unit_directory(engine: SearchEngine) -> list[dict]:

@@ -188,7 +188,10 @@ async function showUnits(name) {
       view.replaceChildren(el("h2", {}, name), el("p", {}, body.answer));
       for (const g of body.groups) {
         view.append(el("div", { class: "tl-year" }, `《${g.doc_title || g.doc_id}》 ${g.date || ""}`));
-        [...g.lead, ...g.support].forEach((id) => view.append(hitCard(byId[id])));
+        const ids = [...g.lead, ...g.support];
+        ids.filter((id) => byId[id]).forEach((id) => view.append(hitCard(byId[id])));
+        const rest = ids.filter((id) => !byId[id]).length;
+        if (rest) view.append(el("p", { class: "meta" }, `另有 ${rest} 条条款未展开。`));
       }
     } else {
       const { units } = await api("/units");

