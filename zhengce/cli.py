@@ -220,6 +220,7 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
               f"-> {target}")
         print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({embedder.name})")
+        print(f"next: zhengce ask \"谁负责科技成果转化\" --index {target}   or   zhengce serve --index {target}")
         for w in warnings:
             print(f"  warning: {w}", file=sys.stderr)
         for err in report.errors:
