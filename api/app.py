@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from search.answer import Answerer, unit_directory
 from search.engine import FilterError, Filters, SearchEngine
-from search.precedent import find_precedents, timeline
+from search.precedent import find_precedents, payload
 
 from .schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
 
@@ -126,8 +126,7 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
 
     def precedent_response(text: str, k: int, exclude_doc=None, exclude_id=None) -> dict:
         found, ms = find_precedents(holder.engine, text, k, exclude_doc, exclude_id)
-        return {"text": text, "took_ms": round(ms, 2), "hits": [p.to_dict() for p in found],
-                "timeline": timeline(found)}
+        return payload(text, found, ms)
 
     @app.post("/precedent", summary="Earlier clauses similar to a draft, as a timeline with differences")
     def precedent(req: PrecedentRequest):

@@ -88,6 +88,7 @@ class ClauseIndex:
     doc_ids: list[str] = field(default_factory=list)
     doc_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     years: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    dates: np.ndarray = field(default_factory=lambda: np.zeros(0, "U10"))
 
     def __post_init__(self):
         self.by_id = {c.id: c for cs in self.tree.values() for c in cs}
@@ -96,6 +97,7 @@ class ClauseIndex:
         pos = {d: i for i, d in enumerate(self.doc_ids)}
         self.doc_row = np.array([pos[c.doc_id] for c in self.rows], dtype=np.int32)
         self.years = np.array([self.docs[c.doc_id].year or 0 for c in self.rows], dtype=np.int16)
+        self.dates = np.array([self.docs[c.doc_id].date or "" for c in self.rows], dtype="U10")
 
     @property
     def embedder_name(self) -> str:
@@ -110,14 +112,6 @@ class ClauseIndex:
                 for d in self.doc_ids]
 
 
-def _progress(iterable, total: int, desc: str, show: bool):
-    if not show:
-        return iterable
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit="clause", leave=False, disable=None)
-
-
 def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | None,
                batch_size: int = 16, show_progress: bool = False) -> tuple[np.ndarray, int]:
     """Vectors for the rows, reusing the previous index's vectors by content hash.
@@ -126,21 +120,26 @@ def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | N
     """
     cached: dict[str, np.ndarray] = {}
     if previous is not None and previous.embedder_name == embedder.name:
-        for i, c in enumerate(previous.rows):
-            cached[c.content_hash] = previous.vectors[i]
+        cached = {c.content_hash: previous.vectors[i] for i, c in enumerate(previous.rows)}
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
-    todo = [i for i, c in enumerate(rows) if c.content_hash not in cached]
+    todo = []
     for i, c in enumerate(rows):
         if c.content_hash in cached:
             vectors[i] = cached[c.content_hash]
-    batches = range(0, len(todo), batch_size)
-    bar = _progress(batches, len(batches), "embedding", show_progress and bool(todo))
-    for start in bar:
+        else:
+            todo.append(i)
+    bar = None
+    if show_progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="embedding", unit="clause", leave=False)
+    for start in range(0, len(todo), batch_size):
         chunk = todo[start:start + batch_size]
-        vecs = embedder.embed_passages([passage_text(rows[i]) for i in chunk], batch_size=batch_size)
-        vectors[chunk] = vecs
-        if hasattr(bar, "update") and hasattr(bar, "total"):
-            bar.set_postfix_str(f"{min(start + batch_size, len(todo))}/{len(todo)}")
+        vectors[chunk] = embedder.embed_passages([passage_text(rows[i]) for i in chunk], batch_size=batch_size)
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
     return vectors, len(todo)
 
 

@@ -170,7 +170,7 @@ class SearchEngine:
         if filters.year_to is not None:
             mask &= (idx.years <= filters.year_to) & (idx.years > 0)
         if filters.date_from or filters.date_to:
-            dates = np.array([idx.docs[c.doc_id].date or "" for c in idx.rows])
+            dates = idx.dates
             has = dates != ""
             if filters.date_from:
                 mask &= has & (dates >= filters.date_from)

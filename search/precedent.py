@@ -88,3 +88,9 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
         spans, common = diff_spans(text, clause.text)
         out.append(Precedent(Hit(row, score, clause, excerpt, marks), score, spans, common))
     return out[:k], (time.perf_counter() - t0) * 1000
+
+
+def payload(text: str, found: list[Precedent], took_ms: float) -> dict:
+    """The precedent response of the API and the CLI's JSON."""
+    return {"text": text, "took_ms": round(took_ms, 2), "hits": [p.to_dict() for p in found],
+            "timeline": timeline(found)}

@@ -24,13 +24,7 @@ def _open_engine(index_dir: str):
 def cmd_search(args: argparse.Namespace) -> int:
     from search.engine import FilterError, Filters
 
-    if not args.query.strip():
-        print("error: empty query", file=sys.stderr)
-        return 2
-    if not 1 <= args.k <= 100:
-        print("error: -k must be between 1 and 100", file=sys.stderr)
-        return 2
-    engine = _open_engine(args.index)
+    engine = _engine_for(args.query, args.k, args.index)
     if engine is None:
         return 2
     filters = Filters(docs=tuple(args.doc), unit=args.unit, year_from=args.year_from, year_to=args.year_to)
@@ -48,22 +42,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_text(text: str, k: int) -> bool:
+def _engine_for(text: str, k: int, index_dir: str):
+    """Check the text and k as the API does, then open the index; None (after a message) if not."""
     if not text.strip():
-        print("error: empty question", file=sys.stderr)
-        return False
+        print("error: empty query", file=sys.stderr)
+        return None
     if not 1 <= k <= 100:
         print("error: -k must be between 1 and 100", file=sys.stderr)
-        return False
-    return True
+        return None
+    return _open_engine(index_dir)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from search.answer import Answerer
 
-    if not _check_text(args.question, args.k):
-        return 2
-    engine = _open_engine(args.index)
+    engine = _engine_for(args.question, args.k, args.index)
     if engine is None:
         return 2
     answer = Answerer(engine).ask(args.question, k=args.k)
@@ -84,17 +77,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_precedent(args: argparse.Namespace) -> int:
-    from search.precedent import find_precedents, timeline
+    from search.precedent import find_precedents, payload, timeline
 
-    if not _check_text(args.text, args.k):
-        return 2
-    engine = _open_engine(args.index)
+    engine = _engine_for(args.text, args.k, args.index)
     if engine is None:
         return 2
     found, ms = find_precedents(engine, args.text, args.k)
     if args.json:
-        _print_json({"text": args.text, "took_ms": ms, "hits": [p.to_dict() for p in found],
-                     "timeline": timeline(found)})
+        _print_json(payload(args.text, found, ms))
         return 0
     by_id = {p.hit.clause.id: p for p in found}
     for group in timeline(found):

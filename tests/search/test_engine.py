@@ -80,3 +80,10 @@ def test_real_embedder_ranks_the_right_clause(real_engine):
     assert "000_839afbcfa68b4ffc#2.5.13" in [h.clause.id for h in res.hits]
     hybrid = real_engine.search("谁负责科技成果转化", k=10, mode="hybrid")
     assert any("成果转" in h.clause.title for h in hybrid.hits[:3])
+
+
+def test_date_range_filter(fake_engine):
+    res = fake_engine.search("科技创新", k=20, filters=Filters(date_from="2020-01-01", date_to="2020-12-31"))
+    assert res.hits and all(h.clause.doc.date.startswith("2020") for h in res.hits)
+    none = fake_engine.search("科技创新", k=5, filters=Filters(date_from="2030-01-01"))
+    assert none.hits == []
