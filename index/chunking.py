@@ -27,6 +27,7 @@ after blank lines) are joined into one paragraph.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .cleaning import Line, ends_sentence
@@ -140,8 +141,6 @@ def split_proposer(heading: str) -> tuple[str, str | None]:
 
 def _raw_line_norm(original: str, line: Line) -> str:
     """A markdown heading keeps its inner spaces (they separate title and proposer)."""
-    import unicodedata
-
     raw = unicodedata.normalize("NFKC", original[line.start:line.end])
     return re.sub(r"\s+", " ", raw).strip()
 
