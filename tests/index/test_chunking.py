@@ -164,3 +164,19 @@ def test_gbk_copy_gives_same_result(seed_docs, tmp_path):
         assert doc.meta.encoding == "gb18030"
         assert [c.to_dict(with_doc=False) for c in doc.clauses] == \
                [c.to_dict(with_doc=False) for c in seed_docs[prefix].clauses]
+
+
+def test_all_numbering_levels_nest_full_and_half_width_alike():
+    text = ("第一章 总则\n第一条 为了规范管理，制定本办法。\n第二条 本办法适用于全市。\n"
+            "第二章 职责\n一、主要任务\n（一）组织实施\n１．加强统筹。建立机制。\n（1）细化分工。明确责任。\n"
+            "①第一点。内容。\n②第二点。内容。\n(2)落实到位。内容。\n2、强化保障。内容。\n")
+    doc = parse_text(text, "levels")
+    by_title = {c.title: c for c in doc.clauses}
+    assert by_title["总则"].level == 1 and by_title["职责"].level == 1
+    assert by_title["为了规范管理,制定本办法"].path == ("第一章总则",)
+    assert by_title["加强统筹"].path == ("第二章职责", "一、主要任务", "(一)组织实施")
+    assert by_title["细化分工"].parent_id == by_title["加强统筹"].id
+    assert by_title["第一点"].number == "①" and by_title["第一点"].parent_id == by_title["细化分工"].id
+    assert by_title["第二点"].id.endswith(".o2")
+    assert by_title["落实到位"].parent_id == by_title["加强统筹"].id
+    assert by_title["强化保障"].parent_id == by_title["组织实施"].id
