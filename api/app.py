@@ -19,11 +19,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from search.answer import Answerer, unit_directory
-from search.engine import FilterError, Filters, SearchEngine
-from search.precedent import find_precedents, payload
-
-from .schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
+from zhengce.api.schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
+from zhengce.search.answer import Answerer, unit_directory
+from zhengce.search.engine import FilterError, Filters, SearchEngine
+from zhengce.search.precedent import find_precedents, payload
 
 log = logging.getLogger("zhengce.api")
 STATIC = Path(__file__).parent / "static"
@@ -183,7 +182,7 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
 
     @app.post("/admin/reload", summary="Load the newest index build without restarting")
     def reload():
-        from index.store import IndexLoadError
+        from zhengce.index.store import IndexLoadError
 
         try:
             engine = holder.reload()

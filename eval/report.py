@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import RANKED_TYPES
+from zhengce.eval.data import RANKED_TYPES
 
 MEASURES = ("nDCG@10", "R@5", "R@10", "MRR@10")
 

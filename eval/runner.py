@@ -13,8 +13,15 @@ import json
 import time
 from pathlib import Path
 
-from . import metrics
-from .data import ANSWERABLE_TYPES, RANKED_TYPES, THRESHOLDS, Question, read_questions, write_trec_run
+from zhengce.eval import metrics
+from zhengce.eval.data import (
+    ANSWERABLE_TYPES,
+    RANKED_TYPES,
+    THRESHOLDS,
+    Question,
+    read_questions,
+    write_trec_run,
+)
 
 MODES = ("bm25", "dense", "hybrid")
 SWEEP = [round(0.5 * i, 1) for i in range(0, 11)]  # answerability thresholds reported in the trade-off
@@ -22,10 +29,17 @@ SWEEP = [round(0.5 * i, 1) for i in range(0, 11)]  # answerability thresholds re
 
 def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
     """Load the index at ``index_dir`` if it holds exactly the seeds; otherwise (re)build it."""
-    from index.corpus import ingest
-    from index.embedding import make_embedder
-    from index.store import IndexLoadError, build_index, corpus_hash, is_indexed, load_index, save_index
-    from search.engine import SearchEngine
+    from zhengce.index.corpus import ingest
+    from zhengce.index.embedding import make_embedder
+    from zhengce.index.store import (
+        IndexLoadError,
+        build_index,
+        corpus_hash,
+        is_indexed,
+        load_index,
+        save_index,
+    )
+    from zhengce.search.engine import SearchEngine
 
     embedder = make_embedder(embedder_spec)
     docs = ingest([seeds]).documents
@@ -44,7 +58,7 @@ def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
 
 def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple[dict, list[dict], dict]:
     """Run every question in one mode; returns the summary, per-question rows and the TREC run."""
-    from search.answer import Answerer
+    from zhengce.search.answer import Answerer
 
     answerer = Answerer(engine, k=k, mode=mode)
     qrels = {q.id: q.relevant for q in questions}
@@ -132,7 +146,7 @@ def gate(summaries: dict[str, dict], thresholds: dict) -> list[str]:
 
 def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int = 10,
              embedder: str | None = None, report: Path | None = None) -> dict:
-    from .report import write_report
+    from zhengce.eval.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -159,7 +173,7 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
 
 
 def _threshold_of(engine) -> float:
-    from search.answer import calibration_for
+    from zhengce.search.answer import calibration_for
 
     return calibration_for(engine.embedder.name).threshold
 

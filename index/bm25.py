@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import Clause
-from .tokenizer import Tokenizer
+from zhengce.index.model import Clause
+from zhengce.index.tokenizer import Tokenizer
 
 K1 = 1.5
 B = 0.75

@@ -30,9 +30,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .cleaning import Line, ends_sentence
-from .model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION, Clause, DocMeta, Unit
-from .units import extract_units
+from zhengce.index.cleaning import Line, ends_sentence
+from zhengce.index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION, Clause, DocMeta, Unit
+from zhengce.index.units import extract_units
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}

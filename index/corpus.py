@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import metadata
-from .chunking import build_clauses
-from .cleaning import find_lines
-from .model import DocMeta, Document, Span
-from .reading import SUPPORTED_SUFFIXES, ReadError, read_file
+from zhengce.index import metadata
+from zhengce.index.chunking import build_clauses
+from zhengce.index.cleaning import find_lines
+from zhengce.index.model import DocMeta, Document, Span
+from zhengce.index.reading import SUPPORTED_SUFFIXES, ReadError, read_file
 
 
 class NoClausesError(ReadError):
@@ -26,7 +26,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
     """Parse the text of one notice into a :class:`Document`."""
     lines, inline_junk = find_lines(original)
     info = metadata.read_header(lines)
-    skipped: list[Span] = [Span(s, e, "junk") for s, e in inline_junk]
+    skipped: list[Span] = [Span(s, e, "markup") for s, e in inline_junk]
     content = []
     prev_skipped = False
     for i, line in enumerate(lines):

@@ -157,7 +157,7 @@ class Span:
 
     start: int
     end: int
-    reason: str  # "junk", "header", "title", "signature"
+    reason: str  # "junk", "markup" (inline, may sit inside a clause), "header", "title", "signature"
 
 
 @dataclass(frozen=True)

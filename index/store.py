@@ -31,11 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import bm25
-from .corpus import parse_text
-from .embedding import Embedder
-from .model import HEADING, Clause, DocMeta, Document
-from .tokenizer import Tokenizer
+from zhengce.index import bm25
+from zhengce.index.corpus import parse_text
+from zhengce.index.embedding import Embedder
+from zhengce.index.model import HEADING, Clause, DocMeta, Document
+from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
 KEEP_BUILDS = 2

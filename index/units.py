@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import LEAD, SUPPORT, Unit
+from zhengce.index.model import LEAD, SUPPORT, Unit
 
 ALIASES_FILE = Path(__file__).parent / "data" / "unit_aliases.tsv"
 

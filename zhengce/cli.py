@@ -32,7 +32,7 @@ from zhengce.read_commands import (  # noqa: E402
 
 
 def cmd_chunk(args: argparse.Namespace) -> int:
-    from index.corpus import ingest
+    from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
     for doc in report.documents:
@@ -58,7 +58,7 @@ def cmd_chunk(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from index.corpus import ingest
+    from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
     for doc in report.documents:
@@ -171,9 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from index.corpus import ingest
-    from index.embedding import make_embedder
-    from index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
+    from zhengce.index.corpus import ingest
+    from zhengce.index.embedding import make_embedder
+    from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
 
     t0 = time.perf_counter()
     target = Path(args.index)

@@ -11,8 +11,8 @@ from zhengce.output import units_str as _units_str
 
 
 def _open_engine(index_dir: str):
-    from index.store import IndexLoadError
-    from search.engine import SearchEngine
+    from zhengce.index.store import IndexLoadError
+    from zhengce.search.engine import SearchEngine
 
     try:
         return SearchEngine.open(index_dir)
@@ -22,7 +22,7 @@ def _open_engine(index_dir: str):
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from search.engine import FilterError, Filters
+    from zhengce.search.engine import FilterError, Filters
 
     engine = _engine_for(args.query, args.k, args.index)
     if engine is None:
@@ -54,7 +54,7 @@ def _engine_for(text: str, k: int, index_dir: str):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from search.answer import Answerer
+    from zhengce.search.answer import Answerer
 
     engine = _engine_for(args.question, args.k, args.index)
     if engine is None:
@@ -77,7 +77,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_precedent(args: argparse.Namespace) -> int:
-    from search.precedent import find_precedents, payload, timeline
+    from zhengce.search.precedent import find_precedents, payload, timeline
 
     engine = _engine_for(args.text, args.k, args.index)
     if engine is None:
@@ -101,7 +101,7 @@ def cmd_precedent(args: argparse.Namespace) -> int:
 
 
 def cmd_units(args: argparse.Namespace) -> int:
-    from search.answer import Answerer, unit_directory
+    from zhengce.search.answer import Answerer, unit_directory
 
     engine = _open_engine(args.index)
     if engine is None:
@@ -158,8 +158,14 @@ def _format_hit(i: int, hit) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.data import EVAL_DIR
-    from eval.runner import MODES, gate, load_thresholds, run_eval
+    try:
+        import ir_measures  # noqa: F401
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("error: zhengce eval needs the eval extra: pip install -e '.[eval]'", file=sys.stderr)
+        return 2
+    from zhengce.eval.data import EVAL_DIR
+    from zhengce.eval.runner import MODES, gate, load_thresholds, run_eval
 
     modes = list(MODES) if args.mode == "all" else [args.mode]
     report = None if args.no_report else EVAL_DIR / "REPORT.md"
@@ -183,8 +189,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
-    from index.store import IndexLoadError
+    from zhengce.api.app import create_app
+    from zhengce.index.store import IndexLoadError
 
     try:
         app = create_app(args.index)

@@ -10,7 +10,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from api.app import create_app  # noqa: E402
+from zhengce.api.app import create_app  # noqa: E402
 
 EXAMPLES = 25
 

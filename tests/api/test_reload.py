@@ -6,9 +6,9 @@ import threading
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from index.embedding import FakeEmbedder
-from index.store import build_index, save_index
+from zhengce.api.app import create_app
+from zhengce.index.embedding import FakeEmbedder
+from zhengce.index.store import build_index, save_index
 
 
 def test_reload_while_serving_drops_no_request(seed_docs, tmp_path):

@@ -29,7 +29,7 @@ def _free_port() -> int:
 def base_url(real_engine):
     import uvicorn
 
-    from api.app import create_app
+    from zhengce.api.app import create_app
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(engine=real_engine), host="127.0.0.1", port=port,

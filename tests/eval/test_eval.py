@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from eval import metrics
-from eval.data import read_qrels, read_questions
-from eval.runner import gate
-from index.store import is_indexed
+from zhengce.eval import metrics
+from zhengce.eval.data import read_qrels, read_questions
+from zhengce.eval.runner import gate
+from zhengce.index.store import is_indexed
 
 
 def test_question_set_size_and_types():

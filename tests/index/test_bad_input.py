@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from index.corpus import ingest, parse_text
-from index.store import load_index
 from tests.conftest import ROOT, SEEDS, seed_path
+from zhengce.index.corpus import ingest, parse_text
+from zhengce.index.store import load_index
 
 
 def make_bad_folder(tmp_path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from index.corpus import load_document, parse_text
-from index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION
 from tests.conftest import seed_path
+from zhengce.index.corpus import load_document, parse_text
+from zhengce.index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION
 
 
 def numbered_items_under(doc, top_heading: str):
@@ -122,7 +122,7 @@ def test_001_unnumbered_paragraph_and_sub_bullets(seed_docs):
 
 
 def test_offsets_round_trip_for_every_seed_clause(seed_docs):
-    from index.cleaning import normalize
+    from zhengce.index.cleaning import normalize
 
     for doc in seed_docs.values():
         for c in doc.clauses:

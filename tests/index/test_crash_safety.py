@@ -10,10 +10,10 @@ import subprocess
 import sys
 import time
 
-from index.embedding import FakeEmbedder
-from index.store import load_index
-from search.engine import SearchEngine
 from tests.conftest import ROOT, SEEDS
+from zhengce.index.embedding import FakeEmbedder
+from zhengce.index.store import load_index
+from zhengce.search.engine import SearchEngine
 
 QUERIES = ["谁负责科技成果转化", "科技贷款风险补偿", "新型研发机构"]
 

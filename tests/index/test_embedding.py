@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import BGE_ZH_INSTRUCTION, Embedder, FakeEmbedder, make_embedder
+from zhengce.index.embedding import BGE_ZH_INSTRUCTION, Embedder, FakeEmbedder, make_embedder
 
 
 def test_fake_embedder_is_normalized_deterministic_and_lexical():
@@ -40,8 +40,8 @@ def minilm_path():
 
 
 def test_sentence_transformers_backend_loads_a_local_model(minilm_path, seed_docs):
-    from index.store import build_index
-    from search.engine import SearchEngine
+    from zhengce.index.store import build_index
+    from zhengce.search.engine import SearchEngine
 
     emb = make_embedder(f"st:{minilm_path}")
     assert emb.dim == 384 and emb.name == f"st:{minilm_path}"

@@ -40,7 +40,7 @@ def test_junk_is_skipped_not_clauses(seed_docs):
 
 
 def test_labelled_date_is_not_read_by_a_shorter_label():
-    from index.corpus import parse_text
+    from zhengce.index.corpus import parse_text
 
     doc = parse_text("关于印发测试方案的通知\n• 成文日期:2022-09-16\n• 发文字号:豫科[2022]7号\n一、总体要求\n内容。\n", "x")
     assert doc.meta.date_written == "2022-09-16" and doc.meta.date_published is None

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.corpus import ingest, load_document
-from index.reading import ReadError, read_file
 from tests.conftest import SEEDS, seed_path
+from zhengce.index.corpus import ingest, load_document
+from zhengce.index.reading import ReadError, read_file
 
 
 def test_empty_file_gives_clear_error(tmp_path):

@@ -8,11 +8,11 @@ import os
 import numpy as np
 import pytest
 
-from index.corpus import load_document
-from index.embedding import FakeEmbedder
-from index.store import IndexLoadError, build_index, load_index, save_index
-from search.engine import SearchEngine
 from tests.conftest import SEEDS
+from zhengce.index.corpus import load_document
+from zhengce.index.embedding import FakeEmbedder
+from zhengce.index.store import IndexLoadError, build_index, load_index, save_index
+from zhengce.search.engine import SearchEngine
 
 QUERIES = ["谁负责科技成果转化", "科技贷款风险补偿", "新型研发机构", "住房公积金提取"]
 
@@ -96,7 +96,7 @@ def test_incremental_rebuild_embeds_only_changed_clauses(seed_docs, tmp_path):
 
 
 def test_failed_build_leaves_previous_index_untouched(seed_docs, tmp_path, monkeypatch):
-    import index.store as store
+    import zhengce.index.store as store
 
     emb = FakeEmbedder()
     index, _ = build_index(list(seed_docs.values()), emb)

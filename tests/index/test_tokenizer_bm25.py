@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index import bm25
-from index.store import is_indexed
-from index.tokenizer import Tokenizer
+from zhengce.index import bm25
+from zhengce.index.store import is_indexed
+from zhengce.index.tokenizer import Tokenizer
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.units import expand_shared_suffix, extract_units, split_list
+from zhengce.index.units import expand_shared_suffix, extract_units, split_list
 
 
 def names(units):
@@ -25,7 +25,7 @@ def test_brackets_are_not_split():
 
 def test_full_and_half_width_parenthesis_give_same_units():
     half, _ = extract_units("推进工作。(责任单位:市科技局、市财政局)")
-    from index.cleaning import normalize
+    from zhengce.index.cleaning import normalize
 
     full, text = extract_units(normalize("推进工作。（责任单位：市科技局，市财政局）"))
     assert names(half) == names(full) == [("市科技局", "lead"), ("市财政局", "support")]
@@ -48,7 +48,7 @@ def test_aliases_are_normalized():
 
 
 def test_alias_table_is_editable(tmp_path, monkeypatch):
-    import index.units as units_mod
+    import zhengce.index.units as units_mod
 
     table = tmp_path / "aliases.tsv"
     table.write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.model import Clause, DocMeta, Unit
-from search.answer import (
+from zhengce.index.model import Clause, DocMeta, Unit
+from zhengce.search.answer import (
     LEAD_WEIGHT,
     SUPPORT_WEIGHT,
     Answerer,
@@ -15,9 +15,9 @@ from search.answer import (
     short_title,
     unit_directory,
 )
-from search.engine import Hit
-from search.intent import DUTY, FIND, UNIT, detect, topic_of
-from search.precedent import diff_spans, find_precedents, timeline
+from zhengce.search.engine import Hit
+from zhengce.search.intent import DUTY, FIND, UNIT, detect, topic_of
+from zhengce.search.precedent import diff_spans, find_precedents, timeline
 
 UNITS = ["市科技局", "市科协", "省科技厅"]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine import FilterError, Filters
+from zhengce.search.engine import FilterError, Filters
 
 
 def test_modes_return_hits_and_hybrid_fuses_both(fake_engine):
@@ -58,9 +58,9 @@ def test_full_width_query_gives_same_bm25_hits(fake_engine):
 
 
 def test_hnsw_finds_what_flat_finds(seed_docs):
-    from index.embedding import FakeEmbedder
-    from index.store import build_index
-    from search.engine import SearchEngine
+    from zhengce.index.embedding import FakeEmbedder
+    from zhengce.index.store import build_index
+    from zhengce.search.engine import SearchEngine
 
     emb = FakeEmbedder()
     flat, _ = build_index(list(seed_docs.values()), emb)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.excerpt import make_excerpt, sentences
-from search.fusion import RRF_K, fuse, minmax, rrf, weighted
+from zhengce.search.excerpt import make_excerpt, sentences
+from zhengce.search.fusion import RRF_K, fuse, minmax, rrf, weighted
 
 
 def R(rows, scores=None):
