@@ -1,12 +1,18 @@
-"""Request and response models of the HTTP API (pydantic)."""
+"""Request and response models of the HTTP API (pydantic).
+
+Mode and fusion names come from :mod:`zhengce.search.fusion`; the filter
+fields are one mixin shared by ``/search``, ``/ask`` and ``/precedent`` and
+turned into :class:`zhengce.index.contract.Filters` by ``Filters.from_request``.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from zhengce.search.fusion import FusionName, Mode
+
 MAX_QUERY_CHARS = 2000  # longer input is cut, never refused with a 500
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def clean_query(value: str) -> str:
@@ -20,19 +26,26 @@ def clean_query(value: str) -> str:
     return value[:MAX_QUERY_CHARS]
 
 
-class SearchRequest(BaseModel):
+class FilterFields(BaseModel):
+    """Filters every query endpoint accepts."""
+
     model_config = ConfigDict(extra="forbid")
 
-    q: str = Field(..., description="the question or topic", examples=["谁负责科技成果转化"])
-    k: int = Field(10, ge=1, le=100, description="number of hits")
-    mode: Literal["bm25", "dense", "hybrid"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "weighted"
     doc: list[str] = Field(default_factory=list, description="only these document ids")
     unit: str | None = Field(None, max_length=100, description="only clauses naming this unit")
-    issuer: str | None = Field(None, max_length=100)
+    issuer: str | None = Field(None, max_length=100, description="only documents of this issuer")
     kind: str | None = Field(None, max_length=20, description="document kind, e.g. 通知")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
+    date_from: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
+    date_to: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
+
+
+class SearchRequest(FilterFields):
+    q: str = Field(..., description="the question or topic", examples=["谁负责科技成果转化"])
+    k: int = Field(10, ge=1, le=100, description="number of hits")
+    mode: Mode = "hybrid"
+    fusion: FusionName = "weighted"
 
     @field_validator("q")
     @classmethod
@@ -40,18 +53,45 @@ class SearchRequest(BaseModel):
         return clean_query(v)
 
 
-class UnitOut(BaseModel):
+class AskRequest(FilterFields):
+    question: str = Field(..., description="a question in Chinese", examples=["谁负责科技成果转化"])
+    k: int = Field(10, ge=1, le=100)
+    mode: Mode = "hybrid"
+
+    @field_validator("question")
+    @classmethod
+    def _q(cls, v: str) -> str:
+        return clean_query(v)
+
+
+class PrecedentRequest(FilterFields):
+    text: str = Field(..., description="a draft clause", examples=["完善科技贷款风险补偿机制"])
+    k: int = Field(10, ge=1, le=100)
+
+    @field_validator("text")
+    @classmethod
+    def _t(cls, v: str) -> str:
+        return clean_query(v)
+
+
+class Out(BaseModel):
+    """Response models document the fields; fields added later pass through (extra="allow")."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class UnitOut(Out):
     name: str
-    role: Literal["lead", "support"]
+    role: str
 
 
-class SourceOut(BaseModel):
+class SourceOut(Out):
     file: str | None
     start: int
     end: int
 
 
-class HitOut(BaseModel):
+class HitOut(Out):
     clause_id: str
     score: float
     doc_id: str
@@ -71,40 +111,58 @@ class HitOut(BaseModel):
     source: SourceOut
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(Out):
     query: str
     mode: str
     took_ms: float
     hits: list[HitOut]
 
 
-class ErrorOut(BaseModel):
-    detail: str | list
+class UnitAnswerOut(Out):
+    name: str
+    role: str
+    score: float
+    clause_ids: list[str]
 
 
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(..., description="a question in Chinese", examples=["谁负责科技成果转化"])
-    k: int = Field(10, ge=1, le=100)
-    mode: Literal["bm25", "dense", "hybrid"] = "hybrid"
-    doc: list[str] = Field(default_factory=list)
-    year_from: int | None = Field(None, ge=1900, le=2100)
-    year_to: int | None = Field(None, ge=1900, le=2100)
-
-    @field_validator("question")
-    @classmethod
-    def _q(cls, v: str) -> str:
-        return clean_query(v)
+class CitationOut(HitOut):
+    weak: bool = Field(description="true when the question was judged not answerable")
 
 
-class PrecedentRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class GroupOut(Out):
+    doc_id: str
+    doc_title: str | None
+    date: str | None
+    lead: list[str]
+    support: list[str]
 
-    text: str = Field(..., description="a draft clause", examples=["完善科技贷款风险补偿机制"])
-    k: int = Field(10, ge=1, le=100)
 
-    @field_validator("text")
-    @classmethod
-    def _t(cls, v: str) -> str:
-        return clean_query(v)
+class AskResponse(Out):
+    question: str
+    intent: str = Field(description="duty, unit or find")
+    answerable: bool
+    answer: str
+    confidence: float
+    units: list[UnitAnswerOut]
+    citations: list[CitationOut]
+    groups: list[GroupOut] = Field(description="a unit question's clauses by document")
+    took_ms: float
+
+
+class PrecedentHitOut(HitOut):
+    similarity: float
+    year: int | None
+    diff_marks: list[list[int]] = Field(description="spans of the text that differ from the draft")
+    common: float = Field(description="share of the text shared with the draft")
+
+
+class TimelineOut(Out):
+    year: int | None
+    clause_ids: list[str]
+
+
+class PrecedentResponse(Out):
+    text: str
+    took_ms: float
+    hits: list[PrecedentHitOut]
+    timeline: list[TimelineOut]

@@ -23,7 +23,8 @@ pin_threads()
 from bench.run import percentiles, queries, rss_mb, serve  # noqa: E402
 
 
-def load(url: str, pid: int, clients: int, seconds: float) -> dict:
+def load(url: str, pid: int, clients: int, seconds: float, requests_per_client: int | None = None) -> dict:
+    """Run the clients until ``seconds`` pass (or each has sent ``requests_per_client``)."""
     import httpx
 
     qs = queries(600)
@@ -32,11 +33,14 @@ def load(url: str, pid: int, clients: int, seconds: float) -> dict:
     lock = threading.Lock()
     deadline = time.time() + seconds
     memory: list[float] = []
+    done = threading.Event()
 
     def client_loop(i: int):
         n = i
+        sent = 0
         with httpx.Client(timeout=30) as client:
-            while time.time() < deadline:
+            while time.time() < deadline and (requests_per_client is None or sent < requests_per_client):
+                sent += 1
                 q = qs[n % len(qs)]
                 n += clients
                 t = time.perf_counter()
@@ -56,17 +60,21 @@ def load(url: str, pid: int, clients: int, seconds: float) -> dict:
                         errors.append(detail)
 
     def sampler():
-        while time.time() < deadline:
+        while not done.is_set():
             memory.append(round(rss_mb(pid), 1))
-            time.sleep(1)
+            done.wait(1)
 
     threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
-    threads.append(threading.Thread(target=sampler))
+    watcher = threading.Thread(target=sampler)
     t0 = time.perf_counter()
+    watcher.start()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    done.set()
+    watcher.join()
+    memory.append(round(rss_mb(pid), 1))
     wall = time.perf_counter() - t0
     return {"clients": clients, "seconds": round(wall, 1), "requests": len(times), "errors": len(errors),
             "error_kinds": sorted(set(errors)), "qps": round(len(times) / wall, 1), **percentiles(times),

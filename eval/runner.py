@@ -173,9 +173,7 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
 
 
 def _threshold_of(engine) -> float:
-    from zhengce.search.answer import calibration_for
-
-    return calibration_for(engine.embedder.name).threshold
+    return float(engine.index.calibration["threshold"])
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> dict:

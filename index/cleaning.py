@@ -54,11 +54,6 @@ def normalize(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def normalize_keep_lines(text: str) -> str:
-    """Like :func:`normalize` for each line, keeping line breaks between lines."""
-    return "\n".join(n for n in (normalize(line) for line in text.splitlines()) if n)
-
-
 def strip_bullet(norm_line: str) -> tuple[str, bool]:
     """Remove a leading web bullet (``•``); returns the rest and whether one was there."""
     m = _BULLET.match(norm_line)

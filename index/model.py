@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 
 LEAD = "lead"
 SUPPORT = "support"
-ROLES = (LEAD, SUPPORT)
 
 # Clause kinds.
 HEADING = "heading"      # numbered line with a title and no body ("一、总体要求")
@@ -99,6 +98,19 @@ class Clause:
     def heading(self) -> str:
         """Number and title as a reader sees them, e.g. ``(五)建立健全…``."""
         return f"{self.number}{self.title}"
+
+    @property
+    def titled_text(self) -> str:
+        """Title and text as one passage, ``title。text``; the text alone when it already opens
+        with the title. The one place this rule lives (embedding, BM25, precedent drafts)."""
+        if not self.title or self.text.startswith(self.title):
+            return self.text or self.title
+        return f"{self.title}。{self.text}" if self.text else self.title
+
+    @property
+    def body(self) -> str:
+        """The text without the title it opens with (BM25 indexes the title as its own field)."""
+        return self.text[len(self.title):] if self.title and self.text.startswith(self.title) else self.text
 
     @property
     def content_hash(self) -> str:

@@ -3,18 +3,21 @@
 An index is a directory::
 
     manifest.json     format version, embedder (name, dim), tokenizer and dictionary hash,
-                      corpus hash, counts, build time
+                      answerability calibration, corpus hash, counts, build time
     clauses.jsonl     every clause (the tree, headings included); indexed ones carry a row
     documents.jsonl   document metadata and original text (citations, re-indexing)
     bm25/             bm25s sparse score matrix and vocabulary
     dense.faiss       FAISS index over the rows (IndexFlatIP, or HNSW)
     vectors.npy       the row vectors (re-indexing reuses them by clause content hash)
     userdict.txt, stopwords.txt   the tokenizer's dictionary
+    unit_aliases.tsv  the unit alias table the index answers with
 
 It is written atomically: built in a fresh directory, then published by
 swapping a symlink, so a crash never leaves a half-written index and readers
 never see a mix of two builds. ``load_index`` refuses an index of another
-format or embedder, saying how to rebuild.
+format or embedder, saying how to rebuild. The loaded index is a
+:class:`zhengce.index.reader.ClauseIndex`; nothing here parses notices (an
+incremental build reuses the stored clauses).
 """
 
 from __future__ import annotations
@@ -26,18 +29,20 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from zhengce.index import bm25
-from zhengce.index.corpus import parse_text
+from zhengce.index.aliases import Aliases
+from zhengce.index.calibration import calibration_for
 from zhengce.index.embedding import Embedder
+from zhengce.index.faults import fault_point
 from zhengce.index.model import HEADING, Clause, DocMeta, Document
+from zhengce.index.reader import ClauseIndex
 from zhengce.index.tokenizer import Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEEP_BUILDS = 2
 PASSAGE_CHARS = 480
 
@@ -58,8 +63,8 @@ def is_indexed(clause: Clause) -> bool:
 def passage_text(clause: Clause) -> str:
     """What the embedder reads for a clause: its context and text."""
     context = " > ".join(clause.path[-2:])
-    body = clause.text if clause.text.startswith(clause.title) else f"{clause.title}。{clause.text}"
-    return f"{context}\n{body[:PASSAGE_CHARS]}" if context else body[:PASSAGE_CHARS]
+    body = clause.titled_text[:PASSAGE_CHARS]
+    return f"{context}\n{body}" if context else body
 
 
 def corpus_hash(clauses: Iterable[Clause]) -> str:
@@ -67,49 +72,6 @@ def corpus_hash(clauses: Iterable[Clause]) -> str:
     for c in clauses:
         h.update(f"{c.id}\x1f{c.content_hash}\x1f{','.join(u.name + u.role for u in c.units)}\n".encode())
     return h.hexdigest()[:24]
-
-
-@dataclass
-class ClauseIndex:
-    """The loaded index: clauses and arrays in row order, plus the two retrieval structures."""
-
-    manifest: dict
-    rows: list[Clause]
-    tree: dict[str, list[Clause]]
-    docs: dict[str, DocMeta]
-    originals: dict[str, str]
-    tokenizer: Tokenizer
-    bm25_model: object
-    faiss_index: object
-    vectors: np.ndarray
-    directory: Path | None = None
-    by_id: dict[str, Clause] = field(default_factory=dict)
-    row_of: dict[str, int] = field(default_factory=dict)
-    doc_ids: list[str] = field(default_factory=list)
-    doc_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    years: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
-    dates: np.ndarray = field(default_factory=lambda: np.zeros(0, "U10"))
-
-    def __post_init__(self):
-        self.by_id = {c.id: c for cs in self.tree.values() for c in cs}
-        self.row_of = {c.id: i for i, c in enumerate(self.rows)}
-        self.doc_ids = sorted(self.docs)
-        pos = {d: i for i, d in enumerate(self.doc_ids)}
-        self.doc_row = np.array([pos[c.doc_id] for c in self.rows], dtype=np.int32)
-        self.years = np.array([self.docs[c.doc_id].year or 0 for c in self.rows], dtype=np.int16)
-        self.dates = np.array([self.docs[c.doc_id].date or "" for c in self.rows], dtype="U10")
-
-    @property
-    def embedder_name(self) -> str:
-        return self.manifest["embedder"]["name"]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def documents(self) -> list[Document]:
-        """Re-parse the stored originals (cheap): the basis of incremental updates."""
-        return [parse_text(self.originals[d], d, self.docs[d].file, self.docs[d].encoding)
-                for d in self.doc_ids]
 
 
 def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | None,
@@ -120,7 +82,7 @@ def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | N
     """
     cached: dict[str, np.ndarray] = {}
     if previous is not None and previous.embedder_name == embedder.name:
-        cached = {c.content_hash: previous.vectors[i] for i, c in enumerate(previous.rows)}
+        cached = previous.vector_cache()
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
     todo = []
     for i, c in enumerate(rows):
@@ -168,10 +130,11 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     tree = {d.doc_id: list(d.clauses) for d in docs}
     rows = [c for d in docs for c in d.clauses if is_indexed(c)]
     unit_words = {u.name for c in rows for u in c.units}
-    tokenizer = Tokenizer(unit_words)
+    tokenizer = Tokenizer.for_corpus(unit_words)
     corpus_tokens = [bm25.clause_tokens(c, tokenizer) for c in rows]
     model = bm25.build(corpus_tokens)
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress)
+    fault_point("build:embedded")
     faiss_index = make_faiss(vectors, faiss_kind)
     seconds = time.perf_counter() - t0
     manifest = {
@@ -180,6 +143,7 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
         "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
         "faiss": {"kind": faiss_kind},
+        "answerability": calibration_for(embedder.name).to_dict(),
         "corpus_hash": corpus_hash(rows),
         "counts": {"documents": len(docs), "clauses": sum(len(v) for v in tree.values()),
                    "rows": len(rows), "units": len(unit_words)},
@@ -187,7 +151,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "build_seconds": round(seconds, 3),
     }
     index = ClauseIndex(manifest, rows, tree, {d.doc_id: d.meta for d in docs},
-                        {d.doc_id: d.original for d in docs}, tokenizer, model, faiss_index, vectors)
+                        {d.doc_id: d.original for d in docs}, tokenizer, model, faiss_index, vectors,
+                        Aliases.default())
     summary = {**manifest["counts"], "embedded": embedded, "reused": len(rows) - embedded,
                "seconds": round(seconds, 2)}
     return index, summary
@@ -199,20 +164,23 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     out.mkdir(parents=True)
     (out / "bm25").mkdir()
     bm25.save(index.bm25_model, out / "bm25")
+    fault_point("write:bm25")
     faiss.write_index(index.faiss_index, str(out / "dense.faiss"))
     np.save(out / "vectors.npy", index.vectors)
     index.tokenizer.save(out)
+    index.aliases.save(out)
     with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
         for d in index.docs.values():
             f.write(json.dumps({"meta": d.to_dict(), "original": index.originals[d.doc_id]},
                                ensure_ascii=False) + "\n")
     row_of = {c.id: i for i, c in enumerate(index.rows)}
     with open(out / "clauses.jsonl", "w", encoding="utf-8") as f:
-        for clauses in index.tree.values():
+        for clauses in index.trees.values():
             for c in clauses:
                 d = c.to_dict(with_doc=False)
                 d["row"] = row_of.get(c.id)
                 f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    fault_point("write:clauses")
     # The manifest goes last: a directory without one is never a complete index.
     (out / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2),
                                        encoding="utf-8")
@@ -230,11 +198,13 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
         _write_dir(index, tmp)
         final = builds / build_id
         os.rename(tmp, final)
+        fault_point("publish:renamed")
         if target.exists() and not target.is_symlink():
             os.rename(target, builds / f"previous-{build_id}")  # a plain directory from before
         link = target.parent / f".{target.name}.link-{build_id}"
         os.symlink(os.path.relpath(final, target.parent), link)
         os.replace(link, target)
+        fault_point("publish:swapped")
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -315,4 +285,4 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
     return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       directory=directory)
+                       Aliases.load(directory), directory=directory)

@@ -45,17 +45,23 @@ class Tokenizer:
 
     kind = "jieba-search"
 
-    def __init__(self, user_words: Iterable[str] = (), stopwords: Iterable[str] | None = None):
+    def __init__(self, user_words: Iterable[str] = (), stopwords: Iterable[str] = ()):
+        """Exactly these words and stopwords; :meth:`for_corpus` adds the package's lists."""
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self.user_words = sorted(set(default_user_words()) | {w for w in user_words if w})
-        self.stopwords = frozenset(stopwords) if stopwords is not None else default_stopwords()
+        self.user_words = sorted({w for w in user_words if w})
+        self.stopwords = frozenset(stopwords)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         for word in self.user_words:
             self._jieba.add_word(word, freq=max(2000, 200 * len(word)))
         self._cache: dict[str, list[str]] = {}
+
+    @classmethod
+    def for_corpus(cls, corpus_words: Iterable[str] = ()) -> Tokenizer:
+        """A new build's tokenizer: the package's dictionary and stopwords plus the corpus's words."""
+        return cls(set(default_user_words()) | set(corpus_words), default_stopwords())
 
     @property
     def dict_hash(self) -> str:
@@ -93,4 +99,5 @@ class Tokenizer:
 
     @classmethod
     def load(cls, directory: Path) -> Tokenizer:
+        """The tokenizer an index was built with, from its own files (never the package's)."""
         return cls(read_word_list(directory / "userdict.txt"), read_word_list(directory / "stopwords.txt"))

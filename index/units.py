@@ -4,18 +4,15 @@ Handles ``(责任单位:…)`` parentheses, ``牵头单位:`` / ``配合单位:`
 ``责任部门:`` labels and phrases such as ``由市科协牵头,会同市委人才办、…``.
 Lists split on ``、 , ; ,``; shared-suffix lists ("郑州、洛阳、新乡市人民政府")
 expand to one unit each; bracketed parts ("县〔区〕人民政府") stay intact.
-Aliases map to one canonical name through ``data/unit_aliases.tsv``.
+Aliases map to one canonical name (``zhengce.index.aliases``).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
+from zhengce.index.aliases import canonical
 from zhengce.index.model import LEAD, SUPPORT, Unit
-
-ALIASES_FILE = Path(__file__).parent / "data" / "unit_aliases.tsv"
 
 # A unit name ends in one of these (matched on the normalized name).
 _UNIT_END = re.compile(
@@ -35,27 +32,6 @@ LEAD_PHRASE = re.compile(
 
 _SPLIT = re.compile(r"[、,,;;]|\s+和\s+")
 _OPEN, _CLOSE = "〔([【", "〕)]】"
-
-
-@lru_cache(maxsize=1)
-def alias_table(path: str | None = None) -> dict[str, str]:
-    """alias -> canonical name, read from the editable TSV (``canonical<TAB>alias…``)."""
-    table: dict[str, str] = {}
-    source = Path(path) if path else ALIASES_FILE
-    if not source.exists():
-        return table
-    for line in source.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        names = [n.strip() for n in line.split("\t") if n.strip()]
-        for alias in names[1:]:
-            table[alias] = names[0]
-    return table
-
-
-def canonical(name: str) -> str:
-    return alias_table().get(name, name)
 
 
 def looks_like_unit(name: str) -> bool:

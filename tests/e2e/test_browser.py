@@ -16,7 +16,10 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+# Checked at import, before any fixture builds the (slow) real-model index.
+sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:
@@ -46,7 +49,6 @@ def base_url(real_engine):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

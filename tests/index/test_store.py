@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SEEDS
 from zhengce.index.corpus import load_document
 from zhengce.index.embedding import FakeEmbedder
-from zhengce.index.store import IndexLoadError, build_index, load_index, save_index
+from zhengce.index.store import FORMAT_VERSION, IndexLoadError, build_index, load_index, save_index
 from zhengce.search.engine import SearchEngine
 
 QUERIES = ["谁负责科技成果转化", "科技贷款风险补偿", "新型研发机构", "住房公积金提取"]
@@ -32,7 +32,7 @@ def test_save_load_round_trip_gives_identical_results(seed_docs, tmp_path):
         assert _results(in_memory, mode) == _results(loaded, mode)
     assert loaded.index.manifest == index.manifest
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
-    assert manifest["format_version"] == 1 and manifest["embedder"]["dim"] == 256
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["embedder"]["dim"] == 256
     assert {"corpus_hash", "tokenizer", "counts", "built_at"} <= set(manifest)
 
 
@@ -126,3 +126,44 @@ def test_publish_replaces_plain_directory_and_prunes_old_builds(seed_docs, tmp_p
     assert target.is_symlink() and load_index(target).manifest == index.manifest
     builds = [p for p in (tmp_path / ".idx.builds").iterdir()]
     assert len(builds) <= 3
+
+
+def test_the_loaded_index_implements_the_read_interface(fake_index_dir):
+    from zhengce.index.contract import IndexReader
+
+    assert isinstance(load_index(fake_index_dir), IndexReader)
+
+
+def test_an_index_answers_the_same_when_package_data_files_change(seed_docs, tmp_path, monkeypatch):
+    """Aliases, the tokenizer dictionary and the calibration live in the index, not the package."""
+    import zhengce.index.aliases as aliases_mod
+    import zhengce.index.calibration as calibration_mod
+    import zhengce.index.tokenizer as tokenizer_mod
+    from zhengce.search.answer import Answerer
+
+    emb = FakeEmbedder()
+    index, _ = build_index(list(seed_docs.values()), emb)
+    save_index(index, tmp_path / "idx")
+
+    def observe():
+        loaded = load_index(tmp_path / "idx", emb.name)
+        engine = SearchEngine(loaded, emb)
+        answer = Answerer(engine).ask("科技贷款风险补偿由哪些单位负责")
+        return (_results(engine, "hybrid"), loaded.match_units("市科学技术局"), loaded.calibration,
+                answer.confidence, [u.name for u in answer.units])
+
+    before = observe()
+    assert before[1] == ["市科技局"]  # the alias the index was built with
+    # Someone edits the package's data: no aliases, no dictionary, no stopwords, another calibration.
+    empty = tmp_path / "data"
+    empty.mkdir()
+    (empty / "unit_aliases.tsv").write_text("", encoding="utf-8")
+    monkeypatch.setattr(aliases_mod, "DATA", empty)
+    aliases_mod._default.cache_clear()
+    monkeypatch.setattr(tokenizer_mod, "DATA", empty)
+    monkeypatch.setattr(calibration_mod, "LEXICAL_ONLY", calibration_mod.Calibration(0.0, 0.0, 99.0))
+    try:
+        assert aliases_mod.canonical("市科学技术局") == "市科学技术局"  # the package did change
+        assert observe() == before
+    finally:
+        aliases_mod._default.cache_clear()

@@ -16,7 +16,7 @@ from zhengce.index.tokenizer import Tokenizer
 @pytest.fixture(scope="module")
 def tok(seed_docs):
     units = {u.name for d in seed_docs.values() for c in d.clauses for u in c.units}
-    return Tokenizer(units)
+    return Tokenizer.for_corpus(units)
 
 
 @pytest.fixture(scope="module")

@@ -48,14 +48,13 @@ def test_aliases_are_normalized():
 
 
 def test_alias_table_is_editable(tmp_path, monkeypatch):
-    import zhengce.index.units as units_mod
+    import zhengce.index.aliases as aliases_mod
 
-    table = tmp_path / "aliases.tsv"
-    table.write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
-    monkeypatch.setattr(units_mod, "ALIASES_FILE", table)
-    units_mod.alias_table.cache_clear()
+    (tmp_path / aliases_mod.FILE_NAME).write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
+    monkeypatch.setattr(aliases_mod, "DATA", tmp_path)
+    aliases_mod._default.cache_clear()
     try:
         units, _ = extract_units("(责任单位:甲局)")
         assert names(units) == [("市甲局", "lead")]
     finally:
-        units_mod.alias_table.cache_clear()
+        aliases_mod._default.cache_clear()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhengce.search.engine import FilterError, Filters
+from zhengce.index.contract import FilterError, Filters
 
 
 def test_modes_return_hits_and_hybrid_fuses_both(fake_engine):
@@ -17,7 +17,7 @@ def test_modes_return_hits_and_hybrid_fuses_both(fake_engine):
 def test_hit_carries_citation_that_round_trips(fake_engine):
     hit = fake_engine.search("科技成果转化服务", k=3, mode="bm25").hits[0]
     d = hit.to_dict()
-    original = fake_engine.index.originals[d["doc_id"]]
+    original = fake_engine.index.original(d["doc_id"])
     cited = original[d["source"]["start"]:d["source"]["end"]]
     assert hit.clause.title[:6] in cited.replace(" ", "")
     assert {"clause_id", "doc_title", "issuer", "date", "doc_number", "path", "excerpt", "units",

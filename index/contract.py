@@ -1,0 +1,139 @@
+"""The index contract: everything the read side (search/, api/) may ask of an index.
+
+An index is whatever implements :class:`IndexReader`. Today that is the
+directory of bm25s + FAISS files (``zhengce.index.store.ClauseIndex``); a
+Milvus or columnar store implements the same protocol, and search/ and api/
+never see more than this. Arrays inside (rows are ``int`` positions, masks
+are boolean arrays over rows), dataclasses at the boundary.
+
+Filters are plain data (:class:`Filters`), built in one place from a request
+or the command line (:meth:`Filters.from_request`) and compiled by the index
+into a row mask (:meth:`IndexReader.compile_filters`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from zhengce.index.model import Clause, DocMeta
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing in the index (an API 422, a CLI error)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which rows a query may return. Empty fields filter nothing."""
+
+    docs: tuple[str, ...] = ()
+    issuer: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+    @classmethod
+    def from_request(cls, req: object) -> Filters:
+        """Filters from any object with these attributes: an API request model or CLI arguments.
+
+        ``doc`` (a list) becomes ``docs``; missing attributes and empty values filter nothing.
+        """
+        values: dict = {}
+        for f in fields(cls):
+            source = "doc" if f.name == "docs" else f.name
+            value = getattr(req, source, None)
+            if f.name == "docs":
+                values["docs"] = tuple(d for d in (value or ()) if d)
+            elif value not in (None, ""):
+                values[f.name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a clause stands in its source: the file name, offsets, page (PDF) and the exact text."""
+
+    doc_id: str
+    file: str
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+
+
+@runtime_checkable
+class IndexReader(Protocol):
+    """The read-only interface of an index (rows are the ranked clauses, in a fixed order)."""
+
+    manifest: dict
+
+    def __len__(self) -> int: ...
+
+    @property
+    def embedder_name(self) -> str: ...
+
+    # -- clauses -------------------------------------------------------------------------------
+    def clause(self, clause_id: str) -> Clause | None:
+        """Any clause of the tree (headings included), by id."""
+
+    def clauses(self, rows: Sequence[int]) -> list[Clause]:
+        """The ranked clauses at these rows."""
+
+    def row_of(self, clause_id: str) -> int | None:
+        """The row of a ranked clause, ``None`` for a heading or an unknown id."""
+
+    def tree(self, doc_id: str) -> list[Clause]:
+        """Every clause of a document in reading order (headings included)."""
+
+    def citation(self, clause: Clause) -> Citation:
+        """The source span a citation of the clause points to."""
+
+    def original(self, doc_id: str) -> str:
+        """The document's text exactly as read (what offsets index into)."""
+
+    # -- documents -----------------------------------------------------------------------------
+    def document(self, doc_id: str) -> DocMeta | None: ...
+
+    def documents(self) -> list[DocMeta]:
+        """Every document's metadata, ordered by id."""
+
+    def row_years(self) -> np.ndarray:
+        """The year of each row's document (0 when undated)."""
+
+    # -- filters and units ---------------------------------------------------------------------
+    def compile_filters(self, filters: Filters) -> np.ndarray | None:
+        """A boolean mask over rows, ``None`` when nothing is filtered; raises FilterError."""
+
+    def unit_names(self) -> list[str]: ...
+
+    def match_units(self, spelling: str) -> list[str]:
+        """Unit names for a user's spelling: the index's own aliases, exact, or contained."""
+
+    def unit_rows(self, name: str) -> np.ndarray:
+        """Rows of the clauses naming a unit (ascending)."""
+
+    # -- retrieval -----------------------------------------------------------------------------
+    def query_tokens(self, text: str) -> list[str]:
+        """The index's own tokenization of a query (its dictionary, its stopwords)."""
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row for a query."""
+
+    def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and inner-product scores of the k nearest rows, best first, within ``allowed``."""
+
+    @property
+    def calibration(self) -> dict:
+        """Answerability constants stored at build time (see zhengce.search.answerability)."""
