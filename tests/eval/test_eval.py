@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,10 +16,15 @@ from zhengce.index.store import is_indexed
 def test_question_set_size_and_types():
     qs = read_questions()
     assert len(qs) >= 100
-    counts = Counter(q.type for q in qs)
-    for t in ("duty", "find", "precedent", "none"):
-        assert counts[t] >= 15, t
+    for corpus, least in (("seeds", 100), ("govcn", 80)):
+        counts = Counter(q.type for q in qs if q.corpus == corpus)
+        assert sum(counts.values()) >= least, corpus
+        for t in ("duty", "find", "precedent", "none"):
+            assert counts[t] >= 15, (corpus, t)
+    assert sum(q.type == "none" and q.corpus == "govcn" and "near-domain" in (q.note or "") for q in qs) >= 20
     for q in qs:
+        if q.corpus != "seeds":
+            continue  # govcn questions are judged by quote: tests/eval/test_judgments.py
         if q.type == "none":
             assert not q.relevant
         elif q.type == "unit":
@@ -27,6 +33,25 @@ def test_question_set_size_and_types():
             assert q.relevant and 2 in q.relevant.values(), q.id
         if q.type == "duty":
             assert q.units
+
+
+def test_unanswerables_name_terms_no_notice_contains():
+    """Each near-domain "none" question lists the terms an answer would need; no notice of either corpus has them."""
+    from zhengce.eval.data import GOVCN_DIR
+    from zhengce.eval.judgments import compact
+    from zhengce.index.reading import read_file
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    files = [*seeds.glob("*.txt"), *GOVCN_DIR.glob("*.htm"), *GOVCN_DIR.glob("*.docx")]
+    texts = [compact(read_file(p).text) for p in files]
+    checked = 0
+    for q in read_questions():
+        if q.type != "none" or not q.absent:
+            continue
+        checked += 1
+        for term in q.absent:
+            assert not any(compact(term) in t for t in texts), (q.id, term)
+    assert checked >= 30
 
 
 def test_every_judged_clause_exists(seed_docs):
