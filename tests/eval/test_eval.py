@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -90,3 +91,33 @@ def test_gate_passes_and_fails():
     assert any("duty_unit_f1" in f for f in gate(low, thresholds))
     not_better = {"bm25": _summary(0.95), "dense": _summary(0.85), "hybrid": _summary(0.93)}
     assert any("does not beat bm25" in f for f in gate(not_better, thresholds))
+
+
+def test_each_corpus_keeps_its_own_index_and_report(tmp_path):
+    from zhengce.eval.data import EVAL_DIR
+    from zhengce.eval.runner import index_dir_for, report_path
+
+    assert index_dir_for(tmp_path / "idx", "seeds") == tmp_path / "idx"
+    assert index_dir_for(tmp_path / "idx", "mixed") == tmp_path / "idx-mixed"
+    assert report_path("seeds", "all") == EVAL_DIR / "REPORT.md"
+    assert report_path("mixed", "test") == EVAL_DIR / "REPORT.mixed-test.md"
+
+
+def test_mixed_corpus_run_reports_both_splits(tmp_path):
+    """seeds + govcn in one index (fake embedder, BM25 only): every question asked, judged and split."""
+    from zhengce.eval.runner import run_eval
+
+    result = run_eval(Path(__file__).resolve().parents[2] / "seeds", tmp_path / "idx", tmp_path / "out",
+                      ["bm25"], embedder="fake", corpus="mixed", split="all")
+    qs = read_questions()
+    assert result["documents"] == 5 + 24
+    assert result["questions_by_corpus"] == dict(Counter(q.corpus for q in qs))
+    assert result["unresolved_judgments"] == []
+    dev, test = result["by_split"]["dev"]["bm25"], result["by_split"]["test"]["bm25"]
+    assert dev["questions"] + test["questions"] == result["modes"]["bm25"]["questions"] == len(qs)
+    assert dev["questions"] > test["questions"] > 0
+    rows = [json.loads(line) for line in (tmp_path / "out" / "questions.bm25.jsonl").read_text().splitlines()]
+    judged = [r for r in rows if r["type"] in ("duty", "find", "precedent")]
+    # the judgments reached the run: a ranked question whose top five hold a judged clause is common
+    assert sum(any(t["grade"] for t in r["top"]) for r in judged) > len(judged) / 2
+    assert {r["split"] for r in rows} == {"dev", "test"}
