@@ -103,8 +103,14 @@ def best(rows: Sequence[dict], candidates: Sequence, objective: Objective) -> tu
 
 
 def cross_validate(rows: Sequence[dict], candidates: Sequence, objective: Objective, k: int = 5,
-                   stratify: str | None = "type") -> CVResult:
-    """Choose a constant on dev rows by ``k``-fold cross-validation; see the module docstring."""
+                   stratify: str | None = "type", measure: Objective | None = None) -> CVResult:
+    """Choose a constant on dev rows by ``k``-fold cross-validation; see the module docstring.
+
+    Each fold's choice is made with ``objective``; its held-out score, the estimate and the
+    curve use ``measure`` when given (for example a plain rate, where the objective carries a
+    penalty that only serves the choice).
+    """
+    measure = measure or objective
     if not candidates:
         raise ValueError("no candidates")
     leaked = sorted({str(r.get("split")) for r in rows if r.get("split", "dev") != "dev"})
@@ -116,10 +122,11 @@ def cross_validate(rows: Sequence[dict], candidates: Sequence, objective: Object
         train = [r for i, r in enumerate(rows) if i not in held_set]
         choice, _ = best(train, candidates, objective)
         choices.append(choice)
-        scores.append(objective([rows[i] for i in held], choice))
+        scores.append(measure([rows[i] for i in held], choice))
         sizes.append(len(held))
     estimate = sum(s * n for s, n in zip(scores, sizes, strict=True)) / sum(sizes)
-    chosen, curve = best(rows, candidates, objective)
+    chosen, _ = best(rows, candidates, objective)
+    curve = {c: measure(rows, c) for c in candidates}
     return CVResult(chosen, estimate, statistics.pstdev(scores), tuple(choices), tuple(scores), curve, k, len(rows))
 
 
@@ -139,6 +146,12 @@ def refusal_rates(rows: Sequence[dict], threshold: float) -> tuple[float, float]
             sum(answerable) / len(answerable) if answerable else 0.0)
 
 
+def balanced_accuracy(rows: Sequence[dict], threshold: float) -> float:
+    """The mean of "unanswerable questions refused" and "answerable questions answered"."""
+    refused_none, refused_answerable = refusal_rates(rows, threshold)
+    return 0.5 * refused_none + 0.5 * (1.0 - refused_answerable)
+
+
 def refusal_objective(max_wrong_refusal: float = 0.05) -> Objective:
     """Objective for a not-found threshold: balanced accuracy of answer-or-refuse.
 
@@ -147,9 +160,8 @@ def refusal_objective(max_wrong_refusal: float = 0.05) -> Objective:
     threshold within the limit beats every one outside it.
     """
     def objective(rows: Sequence[dict], threshold) -> float:
-        refused_none, refused_answerable = refusal_rates(rows, threshold)
-        score = 0.5 * refused_none + 0.5 * (1.0 - refused_answerable)
-        return score - 1.0 if refused_answerable > max_wrong_refusal + _EPS else score
+        score = balanced_accuracy(rows, threshold)
+        return score - 1.0 if refusal_rates(rows, threshold)[1] > max_wrong_refusal + _EPS else score
     return objective
 
 
@@ -171,8 +183,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-wrong-refusal", type=float, default=0.05)
     args = parser.parse_args(argv)
     rows = dev_rows(args.rows)
-    result = cross_validate(rows, SWEEP, refusal_objective(args.max_wrong_refusal), k=args.k)
+    objective = refusal_objective(args.max_wrong_refusal)
+    result = cross_validate(rows, SWEEP, objective, k=args.k, measure=balanced_accuracy)
     print(result.describe("answerability threshold"))
+    for name, index in (("unanswerables refused", 0), ("answerable questions refused", 1)):
+        held = cross_validate(rows, SWEEP, objective, k=args.k,
+                              measure=lambda rs, t, i=index: refusal_rates(rs, t)[i])
+        print(f"  held-out {name}: {held.estimate:.3f} (in-sample at {result.chosen}: "
+              f"{held.curve[result.chosen]:.3f})")
     return 0
 
 

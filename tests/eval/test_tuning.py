@@ -7,6 +7,7 @@ import random
 import pytest
 
 from zhengce.eval.tuning import (
+    balanced_accuracy,
     best,
     cross_validate,
     dev_rows,
@@ -144,3 +145,15 @@ def test_dev_rows_reads_an_eval_file(tmp_path):
     path.write_text("".join(json.dumps({"id": f"q{i}", "type": "find", "split": s, "confidence": 1.0}) + "\n"
                             for i, s in enumerate(["dev", "test", "dev"])), encoding="utf-8")
     assert [r["id"] for r in dev_rows(path)] == ["q0", "q2"]
+
+
+def test_a_separate_measure_scores_the_held_out_folds():
+    rows = _confidence_rows()
+    rows.append({"id": "low1", "type": "find", "split": "dev", "confidence": 1.0})
+    grid = [0.5 * i for i in range(11)]
+    objective = refusal_objective(0.0)
+    plain = cross_validate(rows, grid, objective, k=4)
+    rated = cross_validate(rows, grid, objective, k=4, measure=balanced_accuracy)
+    assert rated.chosen == plain.chosen and rated.fold_choices == plain.fold_choices
+    assert 0.0 <= rated.estimate <= 1.0
+    assert rated.curve[rated.chosen] == pytest.approx(balanced_accuracy(rows, rated.chosen))
