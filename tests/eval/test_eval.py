@@ -121,3 +121,21 @@ def test_mixed_corpus_run_reports_both_splits(tmp_path):
     # the judgments reached the run: a ranked question whose top five hold a judged clause is common
     assert sum(any(t["grade"] for t in r["top"]) for r in judged) > len(judged) / 2
     assert {r["split"] for r in rows} == {"dev", "test"}
+
+
+def test_cli_evaluates_one_corpus_and_split(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "zhengce", "eval", "--corpus", "govcn", "--split", "test",
+                        "--mode", "bm25", "--embedder", "fake", "--no-report", "--out", str(tmp_path / "out"),
+                        "--index", str(tmp_path / "idx")], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "bm25" in r.stdout and "nDCG@10" in r.stdout
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    want = [q for q in read_questions() if q.corpus == "govcn" and q.split == "test"]
+    assert (summary["corpus"], summary["split"]) == ("govcn", "test")
+    assert summary["modes"]["bm25"]["questions"] == len(want)
+    assert summary["by_split"] == {}
+    assert (tmp_path / "idx-govcn").is_dir() and not (tmp_path / "idx").exists()
