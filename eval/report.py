@@ -43,18 +43,17 @@ SPLIT_MEASURES = (("nDCG@10", lambda s: s["ranking"]["nDCG@10"]), ("R@5", lambda
                   ("wrong refusals", lambda s: s["wrong_refusal"]))
 
 
-def _split_table(by_split: dict[str, dict[str, dict]]) -> list[str]:
-    """Dev and test side by side: constants are chosen on dev, test is only reported."""
-    if not by_split:
+def _side_by_side(title: str, note: str, groups: dict[str, dict[str, dict]]) -> list[str]:
+    """Key measures of each group of questions (dev and test, or seeds and govcn) side by side."""
+    if not groups:
         return []
-    splits = list(by_split)
-    lines = ["## Dev and test", "", "Constants are chosen on dev only; test is reported, never tuned on "
-             "(see `eval/README.md`).", "",
-             "| mode | measure | " + " | ".join(f"{s} ({next(iter(by_split[s].values()))['questions']})"
-                                               for s in splits) + " |", "|---" * (len(splits) + 2) + "|"]
-    for mode in by_split[splits[0]]:
+    names = list(groups)
+    lines = [f"## {title}", "", note, "",
+             "| mode | measure | " + " | ".join(f"{g} ({next(iter(groups[g].values()))['questions']})"
+                                               for g in names) + " |", "|---" * (len(names) + 2) + "|"]
+    for mode in groups[names[0]]:
         for name, get in SPLIT_MEASURES:
-            lines.append(f"| {mode} | {name} | " + " | ".join(_fmt(get(by_split[s][mode])) for s in splits) + " |")
+            lines.append(f"| {mode} | {name} | " + " | ".join(_fmt(get(groups[g][mode])) for g in names) + " |")
     return [*lines, ""]
 
 
@@ -72,7 +71,11 @@ def write_report(result: dict, rows: dict[str, list[dict]], path: Path) -> None:
     if result.get("unresolved_judgments"):
         lines += [f"- **{len(result['unresolved_judgments'])} judgments resolved to no clause** and were left "
                   "out: run `python -m zhengce.eval.judgments`", ""]
-    lines += [*_split_table(result.get("by_split") or {}),
+    lines += [*_side_by_side("Dev and test", "Constants are chosen on dev only; test is reported, never tuned on "
+                             "(see `eval/README.md`).", result.get("by_split") or {}),
+              *_side_by_side("Seeds and govcn questions in the mixed index", "Seed questions must still find "
+                             "seed clauses among the govcn notices, and both corpora's unanswerables must still "
+                             "be refused.", result.get("by_corpus") or {}),
              "## Ranking (duty, find and precedent questions)", "",
              "| mode | " + " | ".join(MEASURES) + " |", "|---" * (len(MEASURES) + 1) + "|"]
     for mode, s in summaries.items():

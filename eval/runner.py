@@ -22,6 +22,7 @@ from pathlib import Path
 from zhengce.eval import metrics
 from zhengce.eval.data import (
     ANSWERABLE_TYPES,
+    CORPORA,
     EVAL_DIR,
     RANKED_TYPES,
     SPLITS,
@@ -209,12 +210,15 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
     questions, problems = judge(select(read_questions(), corpus, split), docs)
     summaries: dict[str, dict] = {}
     by_split: dict[str, dict[str, dict]] = {s: {} for s in SPLITS} if split == "all" else {}
+    by_corpus: dict[str, dict[str, dict]] = {c: {} for c in CORPORA} if corpus == "mixed" else {}
     all_rows: dict[str, list[dict]] = {}
     for mode in modes:
         summary, rows, run = evaluate_mode(engine, questions, mode, k)
         summaries[mode], all_rows[mode] = summary, rows
         for s in by_split:
             by_split[s][mode] = summarize(mode, k, [q for q in questions if q.split == s], rows, run)
+        for c in by_corpus:
+            by_corpus[c][mode] = summarize(mode, k, [q for q in questions if q.corpus == c], rows, run)
         write_trec_run(out / f"run.{mode}.trec", run, f"zhengce-{mode}")
         with open(out / f"questions.{mode}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
@@ -223,7 +227,7 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
               engine.index.manifest["corpus_hash"], "seconds": round(time.perf_counter() - t0, 1),
               "corpus": corpus, "split": split, "documents": len(docs),
               "questions_by_corpus": {c: sum(q.corpus == c for q in questions) for c in ("seeds", "govcn")},
-              "unresolved_judgments": problems, "modes": summaries, "by_split": by_split,
+              "unresolved_judgments": problems, "modes": summaries, "by_split": by_split, "by_corpus": by_corpus,
               "tradeoff": tradeoff(all_rows["hybrid" if "hybrid" in all_rows else modes[0]]),
               "calibrated_threshold": _threshold_of(engine)}
     (out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

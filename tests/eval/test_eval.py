@@ -108,12 +108,15 @@ def test_mixed_corpus_run_reports_both_splits(tmp_path):
     from zhengce.eval.runner import run_eval
 
     result = run_eval(Path(__file__).resolve().parents[2] / "seeds", tmp_path / "idx", tmp_path / "out",
-                      ["bm25"], embedder="fake", corpus="mixed", split="all")
+                      ["bm25"], embedder="fake", corpus="mixed", split="all",
+                      report=tmp_path / "REPORT.mixed-all.md")
     qs = read_questions()
     assert result["documents"] == 5 + 24
     assert result["questions_by_corpus"] == dict(Counter(q.corpus for q in qs))
     assert result["unresolved_judgments"] == []
     dev, test = result["by_split"]["dev"]["bm25"], result["by_split"]["test"]["bm25"]
+    per_corpus = result["by_corpus"]
+    assert {c: per_corpus[c]["bm25"]["questions"] for c in per_corpus} == result["questions_by_corpus"]
     assert dev["questions"] + test["questions"] == result["modes"]["bm25"]["questions"] == len(qs)
     assert dev["questions"] > test["questions"] > 0
     rows = [json.loads(line) for line in (tmp_path / "out" / "questions.bm25.jsonl").read_text().splitlines()]
@@ -121,6 +124,10 @@ def test_mixed_corpus_run_reports_both_splits(tmp_path):
     # the judgments reached the run: a ranked question whose top five hold a judged clause is common
     assert sum(any(t["grade"] for t in r["top"]) for r in judged) > len(judged) / 2
     assert {r["split"] for r in rows} == {"dev", "test"}
+    report = (tmp_path / "REPORT.mixed-all.md").read_text(encoding="utf-8")
+    assert "## Dev and test" in report and "## Seeds and govcn questions in the mixed index" in report
+    assert f"dev ({dev['questions']})" in report and "(REPORT.mixed-all.ndcg.png)" in report
+    assert (tmp_path / "REPORT.mixed-all.ndcg.png").is_file()
 
 
 def test_cli_evaluates_one_corpus_and_split(tmp_path):
