@@ -89,3 +89,20 @@ def test_select_by_corpus_and_split():
         select(qs, "nowhere")
     with pytest.raises(ValueError):
         select(qs, "seeds", "train")
+
+
+def test_the_command_gives_new_questions_a_split_and_keeps_the_rest(tmp_path, rows):
+    import json
+
+    from zhengce.eval.data import main
+
+    path = tmp_path / "questions.jsonl"
+    new = [{"id": f"x{i}", "type": "find", "corpus": "govcn", "question": "问"} for i in range(5)]
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in [*rows, *new]), encoding="utf-8")
+    assert main(["--assign-splits", "--questions", str(path)]) == 0
+    after = {d["id"]: d for d in read_question_dicts(path)}
+    assert all(after[d["id"]]["split"] == d["split"] for d in rows)
+    assert {after[d["id"]]["split"] for d in new} == {"dev", "test"}
+    before = path.read_text(encoding="utf-8")
+    main(["--assign-splits", "--questions", str(path)])
+    assert path.read_text(encoding="utf-8") == before
