@@ -1,10 +1,16 @@
-"""The evaluation runner: build or load the seeds index, ask every question, score, report.
+"""The evaluation runner: build or load a corpus's index, ask its questions, score, report.
 
-``zhengce eval [--mode bm25|dense|hybrid|all] [--k 10] [--out DIR] [--gate]`` writes
-``run.<mode>.trec`` (TREC run files), ``questions.<mode>.jsonl`` (what came back for
-each question) and ``summary.json`` into ``--out``, and regenerates
-``eval/REPORT.md`` and ``eval/ndcg.png``. With ``--gate`` it exits non-zero when a
-measure falls below ``eval/thresholds.json`` or hybrid does not beat both single modes.
+``zhengce eval [--corpus seeds|govcn|mixed] [--split dev|test|all] [--mode bm25|dense|hybrid|all]
+[--k 10] [--out DIR] [--gate]`` writes ``run.<mode>.trec`` (TREC run files),
+``questions.<mode>.jsonl`` (what came back for each question) and ``summary.json`` into
+``--out``, and regenerates the report (``eval/REPORT.md`` for the default, seeds and all splits;
+``eval/REPORT.<corpus>-<split>.md`` otherwise) with its chart. ``mixed`` indexes seeds and govcn
+together and asks every question: seed questions must find seed clauses among govcn
+distractors. Seed questions are judged by ``qrels.tsv``; govcn questions by the quotes of
+``judgments.jsonl``, resolved against the clauses just built. Measures are reported for the
+chosen split and, with ``--split all``, for dev and test side by side. With ``--gate`` it exits
+non-zero when a measure falls below ``eval/thresholds.json`` or hybrid does not beat both
+single modes.
 """
 
 from __future__ import annotations
@@ -16,10 +22,16 @@ from pathlib import Path
 from zhengce.eval import metrics
 from zhengce.eval.data import (
     ANSWERABLE_TYPES,
+    CORPORA,
+    EVAL_DIR,
     RANKED_TYPES,
+    SPLITS,
     THRESHOLDS,
     Question,
+    corpus_paths,
+    read_qrels,
     read_questions,
+    select,
     write_trec_run,
 )
 
@@ -27,8 +39,21 @@ MODES = ("bm25", "dense", "hybrid")
 SWEEP = [round(0.5 * i, 1) for i in range(0, 11)]  # answerability thresholds reported in the trade-off
 
 
-def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
-    """Load the index at ``index_dir`` if it holds exactly the seeds; otherwise (re)build it."""
+def index_dir_for(index_dir: Path, corpus: str) -> Path:
+    """Each corpus keeps its own index: ``INDEX`` for the seeds, ``INDEX-govcn`` and ``INDEX-mixed``."""
+    return index_dir if corpus == "seeds" else index_dir.with_name(f"{index_dir.name}-{corpus}")
+
+
+def report_path(corpus: str, split: str) -> Path:
+    """``eval/REPORT.md`` for the default setting (seeds, all splits), a named sibling otherwise."""
+    return EVAL_DIR / ("REPORT.md" if (corpus, split) == ("seeds", "all") else f"REPORT.{corpus}-{split}.md")
+
+
+def ensure_index(seeds: Path | list[Path], index_dir: Path, embedder_spec: str | None):
+    """Load the index at ``index_dir`` if it holds exactly these files' clauses; otherwise (re)build it.
+
+    Returns the engine, whether it was built, and the parsed documents.
+    """
     from zhengce.index.corpus import ingest
     from zhengce.index.embedding import make_embedder
     from zhengce.index.store import (
@@ -42,18 +67,37 @@ def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
     from zhengce.search.engine import SearchEngine
 
     embedder = make_embedder(embedder_spec)
-    docs = ingest([seeds]).documents
+    docs = ingest(seeds if isinstance(seeds, list) else [seeds]).documents
     want = corpus_hash([c for d in sorted(docs, key=lambda d: d.doc_id) for c in d.clauses if is_indexed(c)])
     previous = None
     try:
         previous = load_index(index_dir, embedder.name)
         if previous.manifest["corpus_hash"] == want:
-            return SearchEngine(previous, embedder), False
+            return SearchEngine(previous, embedder), False, docs
     except IndexLoadError:
         pass
     index, _ = build_index(docs, embedder, previous=previous)
     save_index(index, index_dir)
-    return SearchEngine(index, embedder), True
+    return SearchEngine(index, embedder), True, docs
+
+
+def judge(questions: list[Question], docs: list) -> tuple[list[Question], list[str]]:
+    """Attach judgments: seed questions from ``qrels.tsv``, govcn ones from quotes resolved on ``docs``.
+
+    Returns the judged questions and the problems of quotes that resolved to nothing (those
+    judgments are left out; ``python -m zhengce.eval.judgments`` and the tests fail on them).
+    """
+    from dataclasses import replace
+
+    from zhengce.eval.judgments import read_judgments, resolve
+
+    qrels = read_qrels()
+    problems: list[str] = []
+    if any(q.corpus == "govcn" for q in questions):
+        resolution = resolve(read_judgments(), docs)
+        qrels.update(resolution.qrels)
+        problems = resolution.problems()
+    return [replace(q, relevant=qrels.get(q.id, {})) for q in questions], problems
 
 
 def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple[dict, list[dict], dict]:
@@ -61,7 +105,6 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
     from zhengce.search.answer import Answerer
 
     answerer = Answerer(engine, k=k, mode=mode)
-    qrels = {q.id: q.relevant for q in questions}
     run: dict[str, list[tuple[str, float]]] = {}
     rows: list[dict] = []
     for q in questions:
@@ -71,7 +114,8 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
         ms = (time.perf_counter() - t0) * 1000
         run[q.id] = [(h.clause.id, h.score) for h in result.hits]
         predicted = [u.name for u in answer.units] if answer.answerable else []
-        row = {"id": q.id, "type": q.type, "question": q.question, "intent": answer.intent,
+        row = {"id": q.id, "type": q.type, "corpus": q.corpus, "split": q.split, "question": q.question,
+               "intent": answer.intent,
                "answerable": answer.answerable, "confidence": round(answer.confidence, 4),
                "top": [{"clause_id": h.clause.id, "title": h.clause.title, "score": round(h.score, 5),
                         "grade": q.relevant.get(h.clause.id, 0)} for h in result.hits[:5]],
@@ -83,6 +127,14 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
             row["unit_recall"] = len(cited & set(q.relevant)) / len(q.relevant) if q.relevant else 0.0
         rows.append(row)
 
+    return summarize(mode, k, questions, rows, run), rows, run
+
+
+def summarize(mode: str, k: int, questions: list[Question], rows: list[dict], run: dict) -> dict:
+    """The measures over ``questions`` (any subset of the questions ``rows`` and ``run`` hold)."""
+    ids = {q.id for q in questions}
+    rows = [r for r in rows if r["id"] in ids]
+    qrels = {q.id: q.relevant for q in questions}
     summary: dict = {"mode": mode, "k": k, "questions": len(questions), "by_type": {}}
     ranked = [q.id for q in questions if q.type in RANKED_TYPES]
     overall, per = metrics.ranking(qrels, run, ranked)
@@ -95,6 +147,8 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
     summary["duty_unit_precision"] = metrics.mean(r["unit_p"] for r in duty)
     summary["duty_unit_recall"] = metrics.mean(r["unit_r"] for r in duty)
     summary["duty_unit_f1"] = metrics.mean(r["unit_f1"] for r in duty)
+    summary["duty_top_unit"] = metrics.mean(bool(r["units"]) and r["units"][0] == r["expected_units"][0]
+                                            for r in duty)
     summary["unit_recall"] = metrics.mean(r["unit_recall"] for r in rows if r["type"] == "unit")
     summary["none_accuracy"] = metrics.mean(not r["answerable"] for r in rows if r["type"] == "none")
     summary["wrong_refusal"] = metrics.mean(not r["answerable"] for r in rows if r["type"] in ANSWERABLE_TYPES)
@@ -102,7 +156,7 @@ def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple
         r["intent"] == ("unit" if r["type"] == "unit" else "duty" if r["type"] == "duty" else "find")
         for r in rows)
     summary["ms_per_question"] = metrics.mean(r["ms"] for r in rows)
-    return summary, rows, run
+    return summary
 
 
 def tradeoff(rows: list[dict]) -> list[dict]:
@@ -145,25 +199,35 @@ def gate(summaries: dict[str, dict], thresholds: dict) -> list[str]:
 
 
 def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int = 10,
-             embedder: str | None = None, report: Path | None = None) -> dict:
+             embedder: str | None = None, report: Path | None = None, corpus: str = "seeds",
+             split: str = "all") -> dict:
+    """Evaluate one corpus (seeds, govcn or mixed) on one split (dev, test or all)."""
     from zhengce.eval.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    engine, built = ensure_index(seeds, index_dir, embedder)
-    questions = read_questions()
+    engine, built, docs = ensure_index(corpus_paths(corpus, seeds), index_dir_for(index_dir, corpus), embedder)
+    questions, problems = judge(select(read_questions(), corpus, split), docs)
     summaries: dict[str, dict] = {}
+    by_split: dict[str, dict[str, dict]] = {s: {} for s in SPLITS} if split == "all" else {}
+    by_corpus: dict[str, dict[str, dict]] = {c: {} for c in CORPORA} if corpus == "mixed" else {}
     all_rows: dict[str, list[dict]] = {}
     for mode in modes:
         summary, rows, run = evaluate_mode(engine, questions, mode, k)
         summaries[mode], all_rows[mode] = summary, rows
+        for s in by_split:
+            by_split[s][mode] = summarize(mode, k, [q for q in questions if q.split == s], rows, run)
+        for c in by_corpus:
+            by_corpus[c][mode] = summarize(mode, k, [q for q in questions if q.corpus == c], rows, run)
         write_trec_run(out / f"run.{mode}.trec", run, f"zhengce-{mode}")
         with open(out / f"questions.{mode}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
     result = {"embedder": engine.embedder.name, "index_built": built, "corpus_hash":
               engine.index.manifest["corpus_hash"], "seconds": round(time.perf_counter() - t0, 1),
-              "modes": summaries,
+              "corpus": corpus, "split": split, "documents": len(docs),
+              "questions_by_corpus": {c: sum(q.corpus == c for q in questions) for c in ("seeds", "govcn")},
+              "unresolved_judgments": problems, "modes": summaries, "by_split": by_split, "by_corpus": by_corpus,
               "tradeoff": tradeoff(all_rows["hybrid" if "hybrid" in all_rows else modes[0]]),
               "calibrated_threshold": _threshold_of(engine)}
     (out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

