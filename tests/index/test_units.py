@@ -47,15 +47,9 @@ def test_aliases_are_normalized():
     assert names(units) == [("市发展改革委", "lead"), ("市科技局", "support")]
 
 
-def test_alias_table_is_editable(tmp_path, monkeypatch):
-    import zhengce.index.units as units_mod
+def test_alias_profiles_are_editable(tmp_path):
+    from zhengce.index.aliases import Aliases
 
-    table = tmp_path / "aliases.tsv"
-    table.write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
-    monkeypatch.setattr(units_mod, "ALIASES_FILE", table)
-    units_mod.alias_table.cache_clear()
-    try:
-        units, _ = extract_units("(责任单位:甲局)")
-        assert names(units) == [("市甲局", "lead")]
-    finally:
-        units_mod.alias_table.cache_clear()
+    (tmp_path / "city.tsv").write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
+    units, _ = extract_units("(责任单位:甲局)", aliases=Aliases.load(tmp_path), level="city")
+    assert names(units) == [("市甲局", "lead")]

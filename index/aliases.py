@@ -1,0 +1,117 @@
+"""Unit aliases as per-level profiles: one canonical name per unit and jurisdiction.
+
+A profile is an editable TSV file per level of government in ``data/aliases/``
+(``national.tsv``, ``province.tsv``, ``city.tsv``): one unit a line, its
+canonical name first, then the other names it goes by, separated by TABs.
+
+The same short name means different units at different levels: "发展改革委" is
+国家发展改革委 in a State Council notice and 市发展改革委 in a city's. So
+:meth:`Aliases.canonical` takes the document's level: a name is looked up in
+that level's profile, and a bare department name (no 国家/省/市 prefix) is also
+tried with the level's prefix ("发展改革委" -> "市发展改革委" in a city notice).
+With no level known, only names that are unambiguous across profiles are mapped.
+
+An index keeps its own copy of the profiles (:meth:`Aliases.save` /
+:meth:`Aliases.load`), so it answers the same way after the package data changes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data" / "aliases"
+LEVELS = ("national", "province", "city", "county")
+# The prefix a level's own departments carry ("市财政局"); national units carry none.
+LEVEL_PREFIX = {"province": "省", "city": "市", "county": "县"}
+_HEADER = ("# {level} profile. One unit a line: the canonical name first, then its other names,\n"
+           "# separated by TABs. Edit freely; the index must be rebuilt to apply a change.\n")
+
+
+def _read_profile(path: Path) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        names = [n.strip() for n in line.split("\t") if n.strip()]
+        if any(not n or n.endswith("等") for n in names):
+            raise ValueError(f"{path}:{number}: a unit name is empty or ends in 等")
+        rows.append(names)
+    return rows
+
+
+class Aliases:
+    """Per-level alias profiles: ``{level: [[canonical, alias, …], …]}``."""
+
+    def __init__(self, profiles: dict[str, list[list[str]]]):
+        unknown = set(profiles) - set(LEVELS)
+        if unknown:
+            raise ValueError(f"unknown alias level(s) {sorted(unknown)}; known: {', '.join(LEVELS)}")
+        self.profiles = {level: [list(r) for r in rows] for level, rows in profiles.items()}
+        self._maps: dict[str, dict[str, str]] = {}
+        for level, rows in self.profiles.items():
+            table: dict[str, str] = {}
+            for names in rows:
+                for name in names:
+                    table.setdefault(name, names[0])
+            self._maps[level] = table
+        # Names that mean the same unit in every profile that knows them.
+        merged: dict[str, set[str]] = {}
+        for table in self._maps.values():
+            for alias, canon in table.items():
+                merged.setdefault(alias, set()).add(canon)
+        self._any = {alias: next(iter(c)) for alias, c in merged.items() if len(c) == 1}
+
+    @classmethod
+    def default(cls) -> Aliases:
+        """The profiles shipped with the package (``data/aliases``)."""
+        return _default()
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Aliases:
+        """Profiles from ``<level>.tsv`` files in a directory (missing levels are empty)."""
+        d = Path(directory)
+        if not d.is_dir():
+            raise FileNotFoundError(f"alias directory {d} does not exist")
+        return cls({level: _read_profile(d / f"{level}.tsv") for level in LEVELS
+                    if (d / f"{level}.tsv").exists()})
+
+    def save(self, directory: str | Path) -> None:
+        """Write one ``<level>.tsv`` per profile into ``directory`` (created if needed)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        for level, rows in self.profiles.items():
+            body = "".join("\t".join(names) + "\n" for names in rows)
+            (d / f"{level}.tsv").write_text(_HEADER.format(level=level) + body, encoding="utf-8")
+
+    def canonical(self, name: str, level: str | None = None) -> str:
+        """The canonical name of ``name`` for a document of ``level`` (unknown names pass through)."""
+        if level is None:
+            return self._any.get(name, name)
+        table = self._maps.get(level, {})
+        if name in table:
+            return table[name]
+        prefix = LEVEL_PREFIX.get(level)
+        if prefix and not name.startswith(("国家", "国务院", "中央", "省", "市", "县", "区", "各")):
+            prefixed = table.get(prefix + name)
+            if prefixed:
+                return prefixed
+        return self._any.get(name, name) if level not in self._maps else name
+
+    def table(self) -> dict[str, str]:
+        """alias -> canonical over all profiles, for names unambiguous across levels."""
+        return dict(self._any)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Aliases) and self.profiles == other.profiles
+
+
+@lru_cache(maxsize=1)
+def _default() -> Aliases:
+    return Aliases.load(DATA_DIR)
+
+
+def canonical(name: str, level: str | None = None) -> str:
+    """Canonical name with the package's profiles (kept for callers of the old API)."""
+    return Aliases.default().canonical(name, level)
