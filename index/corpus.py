@@ -93,11 +93,11 @@ def _numbering_warnings(clauses) -> list[str]:
     return out
 
 
-def load_document(path: str | Path, aliases: Aliases | None = None) -> Document:
-    """Read and parse one notice file; the document id is the file stem."""
+def load_document(path: str | Path, aliases: Aliases | None = None, doc_id: str | None = None) -> Document:
+    """Read and parse one notice file; the document id is the file stem unless given."""
     p = Path(path)
     source = read_file(p)
-    doc = parse_text(source.text, p.stem, str(p), source.encoding, page_meta=source.meta,
+    doc = parse_text(source.text, doc_id or p.stem, str(p), source.encoding, page_meta=source.meta,
                      pages=source.pages, aliases=aliases)
     if not doc.clauses:
         raise NoClausesError(p, "no clauses found (no numbered items or paragraphs of text)")
@@ -132,10 +132,15 @@ def ingest(paths: Iterable[str | Path], progress=None, aliases: Aliases | None =
     report = IngestReport()
     seen: set[str] = set()
     files = list(expand_paths(paths))
+    # The same notice saved as .htm and .pdf: both are kept, their ids carry the format.
+    stems: dict[tuple[str, str], int] = {}
+    for p in files:
+        stems[(str(p.parent), p.stem)] = stems.get((str(p.parent), p.stem), 0) + 1
     iterator = progress(files) if progress else files
     for p in iterator:
+        shared = stems[(str(p.parent), p.stem)] > 1 and p.suffix
         try:
-            doc = load_document(p, aliases)
+            doc = load_document(p, aliases, f"{p.stem}{p.suffix.lower()}" if shared else None)
         except ReadError as exc:
             report.errors.append(exc)
             continue

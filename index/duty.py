@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from zhengce.index.aliases import Aliases
 from zhengce.index.model import CONVENTION, EXPLICIT, LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
-from zhengce.index.units import list_names, looks_like_unit, make_unit, split_list, valid_names
+from zhengce.index.units import is_generic, list_names, looks_like_unit, make_unit, split_list, valid_names
 
 _PAREN = re.compile(r"\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 _PIECE_SPLIT = re.compile(r"[,;。]")
@@ -131,7 +131,14 @@ def rule_guide(piece: str, ctx: DutyContext) -> list[_Group] | None:
 
 def rule_responsible(piece: str, ctx: DutyContext) -> list[_Group] | None:
     m = re.fullmatch(r"(?P<list>.+?)(?:按职责分工|分别|共同)?负责(?:落实|实施)?", piece)
-    return [_Group(list_names(m["list"]), "listed")] if m else None
+    if not m:
+        return None
+    head, sep, rest = m["list"].partition("会同")
+    if sep:  # "财政部会同有关部门负责": the unit that convenes the others leads
+        groups = [_Group(list_names(head), "lead")]
+        names = [n for n in list_names(rest) if not is_generic(n)]
+        return groups + [_Group(names, "support")] if names else groups
+    return [_Group(list_names(m["list"]), "listed")]
 
 
 PIECE_RULES: list[tuple[str, Callable[[str, DutyContext], list[_Group] | None]]] = [

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from zhengce.index.cleaning import Line, strip_bullet
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
-_CN_DATE_LINE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_CN_DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+                           r"[一二三四五六七八九十]{1,3}日)$")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# A signature of a person above the date ("总理 李克强", "省长 王某某").
+_SIGNER = re.compile(r"^(总理|国务院总理|主席|省长|市长|县长|区长|部长|主任|局长)\s*[\u4e00-\u9fff]{2,4}$")
 # 文号 forms: 国发〔2019〕5号, 国办函〔2004〕36号, 国办发明电〔2018〕15号, 国令第706号.
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*第?\s*\d{1,4}\s*号"
                         r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号")
@@ -52,7 +56,26 @@ LABELS = {
 _LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
 
 
+def _cn_numeral_date(text: str) -> str | None:
+    """"二〇〇四年四月二十七日" -> "2004-04-27"."""
+    m = re.search(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日", text)
+    if not m:
+        return None
+
+    def small(n: str) -> int:
+        digits = "零一二三四五六七八九"
+        if "十" not in n:
+            return digits.index(n)
+        tens, _, ones = n.partition("十")
+        return (digits.index(tens) if tens else 1) * 10 + (digits.index(ones) if ones else 0)
+
+    y, mo, d = int(m[1].translate(_CN_YEAR_DIGITS)), small(m[2]), small(m[3])
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
 def iso_date(text: str) -> str | None:
+    if not _DATE.search(text):
+        return _cn_numeral_date(text)
     m = _DATE.search(text)
     if not m:
         return None
@@ -217,6 +240,9 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
             while prev >= 0 and lines[prev].junk:
                 prev -= 1
             issuers: list[str] = []
+            if prev >= 0 and _SIGNER.match(lines[prev].norm):
+                info.meta_lines.add(prev)
+                prev -= 1
             while prev >= 0 and len(issuers) < 4 and _is_issuer_line(lines[prev].norm):
                 info.meta_lines.add(prev)
                 issuers[:0] = split_issuers(lines[prev].norm)

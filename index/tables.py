@@ -40,6 +40,7 @@ _META_LABEL = re.compile(r"^(" + "|".join(sorted(META_LABELS, key=len, reverse=T
 def norm_cell(text: str) -> str:
     """A cell's text: NFKC, whitespace between Chinese characters removed, runs of spaces as one."""
     text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\d\.)\s+(?=\d)", "", text)  # "15172.\n500": a number wrapped in its cell
     text = re.sub(r"(?<=[\u4e00-\u9fff:：])\s+|\s+(?=[\u4e00-\u9fff])", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -115,7 +116,7 @@ def _row_cells(row: list[str], labels: list[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for col, value in enumerate(row):
         label = labels[col] if col < len(labels) else ""
-        if not value or (out and out[-1][1] == value and col > 0 and row[col - 1] == value):
+        if not value or (out and out[-1] == (label, value) and row[col - 1] == value):
             continue
         out.append((label, value))
     return out

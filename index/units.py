@@ -31,7 +31,7 @@ _UNIT_END = re.compile(
 _NOT_NAME = re.compile(r"[由的对将把要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法")
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
-_COLLECTIVE = re.compile(r"^(各|有关|相关|其他|地方各级)|所在地|各级|有关部门$|相关部门$")
+_COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
 _GENERIC_TAIL = re.compile(r"^(其他|有关|相关)?(部门|单位|机构|方面)$")
 # Role words a name never ends in; they are left over from the phrase around a list.
 _ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|协助|指导|按职责分工|分别)+$")
@@ -56,6 +56,11 @@ def looks_like_unit(name: str) -> bool:
 def is_collective(name: str) -> bool:
     """"各省级人民政府", "各有关部门", "辐射点所在地市、县人民政府": a class of units."""
     return bool(_COLLECTIVE.search(name))
+
+
+def is_generic(name: str) -> bool:
+    """"有关部门", "相关单位": no unit at all, only a word for "the others"."""
+    return bool(_GENERIC_TAIL.match(name))
 
 
 def clean_name(name: str) -> str:
@@ -89,7 +94,7 @@ def split_etc(items: list[str]) -> list[str]:
     """"商务部等有关部门" -> "商务部"; "X等和各省级人民政府" -> "X", "各省级人民政府"."""
     out: list[str] = []
     for item in items:
-        parts = [p for p in re.split(r"等(?:和|及|以及)?", item) if p]
+        parts = [p for p in re.split(r"等(?:和|及|以及)?|会同", item) if p]
         if len(parts) > 1:
             parts = [p for p in parts if not _GENERIC_TAIL.match(p)]
         out.extend(parts)
