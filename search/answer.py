@@ -20,7 +20,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from zhengce.index.model import LEAD, Clause
+from zhengce.index.model import LEAD, SUPPORT, Clause
 from zhengce.search.engine import Filters, Hit, SearchEngine
 from zhengce.search.excerpt import make_excerpt
 from zhengce.search.intent import DUTY, UNIT, detect
@@ -137,9 +137,11 @@ def duty_sentence(units: list[UnitAnswer], hits: list[Hit]) -> str:
                 continue
             seen.add(cid)
             clause = by_id[cid]
-            names = clause.unit_names()
-            lead, rest = names[0], names[1:]
-            text = f"由{lead}牵头" + (f"，会同{'、'.join(rest)}" if rest else "")
+            leads, rest = clause.unit_names(LEAD), clause.unit_names(SUPPORT)
+            if leads:
+                text = f"由{'、'.join(leads)}牵头" + (f"，会同{'、'.join(rest)}" if rest else "")
+            else:  # no unit is stated as lead: never invent one
+                text = f"由{'、'.join(rest)}负责"
             source = f"《{short_title(clause)}》" if clause.doc and clause.doc.title else f"文件{clause.doc_id}"
             parts.append(f"{text}（{source}{clause_ref(clause)}）")
     if not parts:
