@@ -7,8 +7,9 @@ canonical name first, then the other names it goes by, separated by TABs.
 The same short name means different units at different levels: "发展改革委" is
 国家发展改革委 in a State Council notice and 市发展改革委 in a city's. So
 :meth:`Aliases.canonical` takes the document's level: a name is looked up in
-that level's profile, and a bare department name (no 国家/省/市 prefix) is also
-tried with the level's prefix ("发展改革委" -> "市发展改革委" in a city notice).
+that level's profile, a bare department name (no 国家/省/市 prefix) is then
+tried with the level's prefix ("发展改革委" -> "市发展改革委" in a city notice),
+then in the national profile ("工信部" is 工业和信息化部 in any notice).
 With no level known, only names that are unambiguous across profiles are mapped.
 
 An index keeps its own copy of the profiles (:meth:`Aliases.save` /
@@ -93,11 +94,14 @@ class Aliases:
         if name in table:
             return table[name]
         prefix = LEVEL_PREFIX.get(level)
-        if prefix and not name.startswith(("国家", "国务院", "中央", "省", "市", "县", "区", "各")):
+        local = name.startswith(("省", "市", "县", "区", "各"))
+        if prefix and not local and not name.startswith(("国家", "国务院", "中央")):
             prefixed = table.get(prefix + name)
             if prefixed:
                 return prefixed
-        return self._any.get(name, name) if level not in self._maps else name
+        if not local:  # a ministry named in a local notice is still the ministry ("工信部")
+            return self._maps.get("national", {}).get(name, name)
+        return name
 
     def table(self) -> dict[str, str]:
         """alias -> canonical over all profiles, for names unambiguous across levels."""
