@@ -62,7 +62,10 @@ class Aliases:
         for table in self._maps.values():
             for alias, canon in table.items():
                 merged.setdefault(alias, set()).add(canon)
-        self._any = {alias: next(iter(c)) for alias, c in merged.items() if len(c) == 1}
+        # A bare name that a local profile knows with its prefix ("发展改革委" / "市发展改革委")
+        # is ambiguous too: with no level known it is left as written.
+        self._any = {alias: next(iter(c)) for alias, c in merged.items()
+                     if len(c) == 1 and not any(p + alias in merged for p in LEVEL_PREFIX.values())}
 
     @classmethod
     def default(cls) -> Aliases:

@@ -293,6 +293,7 @@ def page_fields(page: dict[str, str]) -> dict:
 _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
 _NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
+_TITLE_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)(?=人民政府|关于|(?:19|20)\d{2}年)")
 _PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|自治区|市|县|区)")
 
 
@@ -302,7 +303,7 @@ def jurisdiction(fields: dict) -> tuple[str | None, str | None]:
     number = fields.get("doc_number") or ""
     if _NATIONAL_NUMBER.match(number) or (issuer and _NATIONAL.search(issuer) and not _PLACE.match(issuer)):
         return "national", None
-    m = _PLACE.match(issuer)
+    m = _PLACE.match(issuer) or _TITLE_PLACE.match(fields.get("title") or "")  # "郑州市2020年…方案"
     if m:
         level = {"省": "province", "自治区": "province", "市": "city"}.get(m["level"], "county")
         return level, m["place"]
