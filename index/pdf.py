@@ -90,16 +90,19 @@ def _mask(text: str) -> str:
 
 def drop_furniture(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     """Remove page headers and footers, page numbers and browser leftovers."""
-    edge = Counter()
+    def key(line: PdfLine) -> tuple[str, int]:
+        return _mask(line.text), round(line.top / 10)
+
+    edge: Counter = Counter()
     for lines in pages:
         for line in {*lines[:2], *lines[-2:]}:
-            edge[_mask(line.text)] += 1
-    repeated = {t for t, n in edge.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2 + 1)}
+            edge[key(line)] += 1
+    repeated = {k for k, n in edge.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2 + 1)}
 
     def furniture(line: PdfLine) -> bool:
         t = line.text
         return bool(_PAGE_NUMBER.match(t) or _BROWSER_HEADER.match(t) or _URL_LINE.match(t)
-                    or _ERROR_PAGE.match(t) or _mask(t) in repeated)
+                    or _ERROR_PAGE.match(t) or key(line) in repeated)
 
     return [[line for line in lines if not furniture(line)] for lines in pages]
 
