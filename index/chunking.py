@@ -30,9 +30,22 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from zhengce.index.aliases import Aliases
 from zhengce.index.cleaning import Line, ends_sentence
-from zhengce.index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION, Clause, DocMeta, Unit
-from zhengce.index.units import extract_units
+from zhengce.index.deadlines import find_deadline
+from zhengce.index.duty import DutyContext, find_duties
+from zhengce.index.model import (
+    BULLET,
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    SECTION,
+    Clause,
+    Deadline,
+    DocMeta,
+    Unit,
+    page_at,
+)
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -51,9 +64,11 @@ MARKERS: list[tuple[float, str, re.Pattern]] = [
 ]
 _MD = re.compile(r"^(?P<hashes>#{1,6})\s*(?=\S)")
 _SENTENCE_END = re.compile(r"[。!?;]")
+# A proposer token names a body: it ends in one of these ("农工党郑州市委会", "市政协委员"),
+# or is a party or sector name; "政府工作报告" names a report, not a proposer.
 _PROPOSER = re.compile(
-    r"(政协|委员会|市委会|委会|联合会|工商联|界别|学社|民盟|民建|民进|民革|致公党|农工党|台盟|"
-    r"人民政府|政府|局|协会|学会|科协|常委|代表|委员)"
+    r"(政协|委员会|委会|联合会|工商联|界别|学社|民盟|民建|民进|民革|致公党|农工党|台盟)"
+    r"|(人民政府|局|协会|学会|科协|常委|代表|委员|支部|小组)$"
 )
 HEADING_MAX = 40
 
@@ -116,6 +131,7 @@ class _Node:
     parent: _Node | None
     units: tuple[Unit, ...] = ()
     proposer: str | None = None
+    deadline: Deadline | None = None
     counters: dict = field(default_factory=dict)
     id: str = ""
     closed: bool = False
@@ -134,7 +150,7 @@ def split_proposer(heading: str) -> tuple[str, str | None]:
     """``建设中原新兴产业发展高地 农工党郑州市委会`` -> title and proposer."""
     tokens = heading.split()
     for i in range(1, len(tokens)):
-        if _PROPOSER.search(tokens[i]):
+        if _PROPOSER.search(tokens[i]) and not re.search(r"\d", tokens[i]):
             return " ".join(tokens[:i]), " ".join(tokens[i:])
     return heading, None
 
@@ -162,8 +178,20 @@ def group_blocks(lines: list[Line]) -> list[list[Line]]:
     return blocks
 
 
-def build_clauses(original: str, lines: list[Line], meta: DocMeta) -> list[Clause]:
-    """Turn content lines (junk and metadata already removed) into clauses."""
+def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Aliases | None = None,
+                  pages: tuple[int, ...] = ()) -> list[Clause]:
+    """Turn content lines (junk and metadata already removed) into clauses.
+
+    Duty conventions stated once ("排在第一位的部门为牵头部门，下同") carry over to
+    the clauses after them; unit names are canonical for the document's level.
+    """
+    ctx = DutyContext(aliases=aliases or Aliases.default(), level=meta.level)
+    year = meta.year
+
+    def duties(text: str) -> tuple[tuple[Unit, ...], str, Deadline | None]:
+        found = find_duties(text, ctx)
+        return found.units, found.text, find_deadline(text, year)
+
     nodes: list[_Node] = []
     stack: list[_Node] = []
     root = _Node(-99, "root", "", "", "", [], 0, 0, None)
@@ -197,9 +225,9 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta) -> list[Claus
                     continue
                 top.closed = True  # a span is contiguous: the rest become paragraphs of their own
             parent = top or root
-            units, text = extract_units(joined)
+            units, text, deadline = duties(joined)
             node = _Node(99, PARAGRAPH, "", child_seg(parent, "p", None), first_sentence(text, 30),
-                         [text], start, end, top, units)
+                         [text], start, end, top, units, deadline=deadline)
             nodes.append(node)
             continue
 
@@ -215,7 +243,7 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta) -> list[Claus
                          title, [rest] if rest else [], start, end, parent, (), proposer)
         else:
             rest = joined[marker.end:].strip()
-            units, text = extract_units(rest)
+            units, text, deadline = duties(rest)
             if marker.kind == "dash":
                 kind, seg = BULLET, child_seg(holder, "d", None)
             else:
@@ -226,14 +254,14 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta) -> list[Claus
             title = text if kind == HEADING else first_sentence(text)
             body = "" if kind == HEADING else text
             node = _Node(marker.rank, kind, marker.number, seg, title, [body] if body else [],
-                         start, end, parent, units)
+                         start, end, parent, units, deadline=deadline)
         nodes.append(node)
         stack.append(node)
 
-    return [_to_clause(n, meta) for n in nodes]
+    return [_to_clause(n, meta, pages) for n in nodes]
 
 
-def _to_clause(node: _Node, meta: DocMeta) -> Clause:
+def _to_clause(node: _Node, meta: DocMeta, pages: tuple[int, ...] = ()) -> Clause:
     chain: list[_Node] = []
     p = node.parent
     while p is not None:
@@ -261,4 +289,6 @@ def _to_clause(node: _Node, meta: DocMeta) -> Clause:
         proposer=node.proposer,
         parent_id=node.parent.id if node.parent is not None else None,
         doc=meta,
+        deadline=node.deadline,
+        page=page_at(pages, node.start),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from zhengce.index import metadata
+from zhengce.index.aliases import Aliases
 from zhengce.index.chunking import build_clauses
 from zhengce.index.cleaning import find_lines
 from zhengce.index.model import DocMeta, Document, Span
@@ -22,10 +23,16 @@ class NoClausesError(ReadError):
     """A file that was read but holds nothing that forms a clause."""
 
 
-def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-8") -> Document:
-    """Parse the text of one notice into a :class:`Document`."""
+def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-8", *,
+               page_meta: dict | None = None, pages: tuple[int, ...] = (),
+               aliases: Aliases | None = None) -> Document:
+    """Parse the text of one notice into a :class:`Document`.
+
+    ``page_meta`` holds the page's metadata (its metadata table, ``<meta>`` tags) as
+    read by :mod:`zhengce.index.reading`; ``pages`` the offset where each page starts.
+    """
     lines, inline_junk = find_lines(original)
-    info = metadata.read_header(lines)
+    info = metadata.read_header(lines, metadata.page_fields(page_meta or {}))
     skipped: list[Span] = [Span(s, e, "markup") for s, e in inline_junk]
     content = []
     prev_skipped = False
@@ -41,7 +48,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
         else:
             content.append(replace(line, after_skipped=prev_skipped) if prev_skipped else line)
         prev_skipped = bool(reason)
-    fields = metadata.finish(dict(info.fields), "\n".join(line.norm for line in content))
+    fields = metadata.finish(dict(info.fields), "\n".join(line.norm for line in content), file)
     meta = DocMeta(
         doc_id=doc_id,
         file=file,
@@ -54,11 +61,16 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
         index_number=fields.get("index_number"),
         keywords=tuple(fields.get("keywords") or ()),
         encoding=encoding,
+        issuers=tuple(fields.get("issuers") or ()),
+        date_inferred=bool(fields.get("date_inferred")),
+        level=fields.get("level"),
+        jurisdiction=fields.get("jurisdiction"),
+        title_source=fields.get("title_source"),
     )
-    clauses = build_clauses(original, content, meta)
+    clauses = build_clauses(original, content, meta, aliases, pages)
     warnings = _numbering_warnings(clauses)
     return Document(meta, original, tuple(clauses), tuple(sorted(skipped, key=lambda s: s.start)),
-                    tuple(warnings))
+                    tuple(warnings), tuple(pages))
 
 
 def _numbering_warnings(clauses) -> list[str]:
@@ -81,11 +93,12 @@ def _numbering_warnings(clauses) -> list[str]:
     return out
 
 
-def load_document(path: str | Path) -> Document:
-    """Read and parse one notice file; the document id is the file stem."""
+def load_document(path: str | Path, aliases: Aliases | None = None, doc_id: str | None = None) -> Document:
+    """Read and parse one notice file; the document id is the file stem unless given."""
     p = Path(path)
     source = read_file(p)
-    doc = parse_text(source.text, p.stem, str(p), source.encoding)
+    doc = parse_text(source.text, doc_id or p.stem, str(p), source.encoding, page_meta=source.meta,
+                     pages=source.pages, aliases=aliases)
     if not doc.clauses:
         raise NoClausesError(p, "no clauses found (no numbered items or paragraphs of text)")
     return doc
@@ -110,15 +123,20 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
-def ingest(paths: Iterable[str | Path], progress=None) -> IngestReport:
+def ingest(paths: Iterable[str | Path], progress=None, aliases: Aliases | None = None) -> IngestReport:
     """Parse every file; a file that fails is reported and the rest go on."""
     report = IngestReport()
     seen: set[str] = set()
     files = list(expand_paths(paths))
+    # The same notice saved as .htm and .pdf: both are kept, their ids carry the format.
+    stems: dict[tuple[str, str], int] = {}
+    for p in files:
+        stems[(str(p.parent), p.stem)] = stems.get((str(p.parent), p.stem), 0) + 1
     iterator = progress(files) if progress else files
     for p in iterator:
+        shared = stems[(str(p.parent), p.stem)] > 1 and p.suffix
         try:
-            doc = load_document(p)
+            doc = load_document(p, aliases, f"{p.stem}{p.suffix.lower()}" if shared else None)
         except ReadError as exc:
             report.errors.append(exc)
             continue

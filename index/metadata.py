@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 from zhengce.index.cleaning import Line, strip_bullet
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
-_CN_DATE_LINE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*\d{1,4}\s*号")
+_CN_DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+                           r"[一二三四五六七八九十]{1,3}日)$")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# A signature of a person above the date ("总理 李克强", "省长 王某某").
+_SIGNER = re.compile(r"^(总理|国务院总理|主席|省长|市长|县长|区长|部长|主任|局长)\s*[\u4e00-\u9fff]{2,4}$")
+# 文号 forms: 国发〔2019〕5号, 国办函〔2004〕36号, 国办发明电〔2018〕15号, 国令第706号.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*第?\s*\d{1,4}\s*号"
+                        r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号")
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d{3,}$")
-_ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委)$")
+# An issuer's name ends in one of these; national ones end in 院, 部, 署 (国务院, 财政部, 审计署).
+_ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委|院|部|署|总局)$")
 _TITLE_END = re.compile(
-    r"(通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例)$"
+    r"(通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例|答复|规则)$"
 )
-KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "通知", "意见",
+KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "复函", "答复", "通知", "意见",
          "办法", "方案", "规划", "规定", "决定", "批复", "通报", "报告", "纲要", "公告",
          "条例", "议政", "计划", "要点")
 _KIND_IN_TEXT = re.compile(r"制定本(?P<kind>行动计划|工作要点|实施方案|方案|意见|办法|规划|计划|细则)")
@@ -49,7 +56,26 @@ LABELS = {
 _LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
 
 
+def _cn_numeral_date(text: str) -> str | None:
+    """"二〇〇四年四月二十七日" -> "2004-04-27"."""
+    m = re.search(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日", text)
+    if not m:
+        return None
+
+    def small(n: str) -> int:
+        digits = "零一二三四五六七八九"
+        if "十" not in n:
+            return digits.index(n)
+        tens, _, ones = n.partition("十")
+        return (digits.index(tens) if tens else 1) * 10 + (digits.index(ones) if ones else 0)
+
+    y, mo, d = int(m[1].translate(_CN_YEAR_DIGITS)), small(m[2]), small(m[3])
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
 def iso_date(text: str) -> str | None:
+    if not _DATE.search(text):
+        return _cn_numeral_date(text)
     m = _DATE.search(text)
     if not m:
         return None
@@ -133,9 +159,12 @@ def _labelled(fields: dict, text: str) -> bool:
     return True
 
 
-def read_header(lines: list[Line]) -> HeaderInfo:
-    """Metadata from the lines before the body, and the indexes of lines that are metadata."""
-    info = HeaderInfo()
+def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
+    """Metadata from the lines before the body, and the indexes of lines that are metadata.
+
+    ``known`` holds fields already read from page metadata; they win over the text.
+    """
+    info = HeaderInfo(fields=dict(known or {}))
     f = info.fields
     body_seen = 0
     for i, line in enumerate(lines):
@@ -163,6 +192,18 @@ def read_header(lines: list[Line]) -> HeaderInfo:
             _set(f, "title", text)
             info.title_lines.add(i)
             continue
+        joined = _two_line_title(lines, i)
+        if body_seen < 8 and not f.get("title") and joined:
+            _set(f, "title", joined)
+            info.title_lines.update((i, i + 1))
+            continue
+        if i in info.title_lines:
+            continue
+        if body_seen < 12 and re.fullmatch(r"第\d{1,5}号", text) and i > 0 and lines[i - 1].norm.endswith("令"):
+            _set(f, "doc_number", lines[i - 1].norm + text)
+            info.meta_lines.update((i - 1, i))
+            body_seen = max(0, body_seen - 1)
+            continue
         if body_seen < 12 and DOC_NUMBER.fullmatch(text.replace(" ", "")):
             _set(f, "doc_number", normalize_doc_number(text))
             info.meta_lines.add(i)
@@ -170,6 +211,17 @@ def read_header(lines: list[Line]) -> HeaderInfo:
         body_seen += 1
     _signature_and_title_lines(lines, info)
     return info
+
+
+def _two_line_title(lines: list[Line], i: int) -> str | None:
+    """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见")."""
+    if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
+        return None
+    a, b = lines[i].norm, lines[i + 1].norm
+    if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in (a, b)) or DOC_NUMBER.search(b):
+        return None
+    joined = a + b
+    return joined if _TITLE_END.search(joined) and len(joined) >= 8 else None
 
 
 def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
@@ -187,9 +239,16 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
             prev = i - 1
             while prev >= 0 and lines[prev].junk:
                 prev -= 1
-            if prev >= 0 and _ISSUER_END.search(lines[prev].norm) and len(lines[prev].norm) <= 20:
+            issuers: list[str] = []
+            if prev >= 0 and _SIGNER.match(lines[prev].norm):
                 info.meta_lines.add(prev)
-                _set(f, "issuer", lines[prev].norm)
+                prev -= 1
+            while prev >= 0 and len(issuers) < 4 and _is_issuer_line(lines[prev].norm):
+                info.meta_lines.add(prev)
+                issuers[:0] = split_issuers(lines[prev].norm)
+                prev -= 1
+            if issuers:
+                _set(f, "issuer", "、".join(issuers))
         elif re.match(r"^附\s*件\s*:", text) and len(text) < 60:
             info.meta_lines.add(i)
         elif title and len(text) < 60 and not text.endswith("。") and text.replace(" ", "") in title \
@@ -199,8 +258,73 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(i)
 
 
-def finish(fields: dict, body_text: str) -> dict:
-    """Fill ``kind`` from the title or the text when the header did not give it."""
+def _is_issuer_line(text: str) -> bool:
+    parts = split_issuers(text)
+    return bool(parts) and len(text) <= 40 and all(_ISSUER_END.search(p) and len(p) <= 20 for p in parts)
+
+
+def split_issuers(text: str) -> list[str]:
+    """Joint issuers, each on its own: "国务院办公厅、中央军委办公厅" -> two names."""
+    return [p for p in re.split(r"[、,;\s]+", text) if p]
+
+
+def page_fields(page: dict[str, str]) -> dict:
+    """Document fields from page metadata (the site's table, ``<meta>`` tags), normalized."""
+    from zhengce.index.cleaning import normalize
+
+    out: dict = {}
+    for key, raw in page.items():
+        value = normalize(raw)
+        if not value:
+            continue
+        if key.startswith("date"):
+            value = iso_date(value)
+        elif key == "doc_number":
+            value = normalize_doc_number(value) if DOC_NUMBER.search(value) else None
+        elif key == "keywords":
+            value = tuple(k for k in re.split(r"[,、;\s]+", value) if k)
+        elif key == "source":
+            key, value = "issuer", value if _is_issuer_line(value) else None
+        if value:
+            out.setdefault(key, value)
+    return out
+
+
+_YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
+_NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
+_NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
+_TITLE_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)(?=人民政府|关于|(?:19|20)\d{2}年)")
+_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|自治区|市|县|区)")
+
+
+def jurisdiction(fields: dict) -> tuple[str | None, str | None]:
+    """(level, place) of a notice from its issuer and 文号: ("national", None), ("city", "郑州")."""
+    issuer = (fields.get("issuer") or "").split("、")[0]
+    number = fields.get("doc_number") or ""
+    if _NATIONAL_NUMBER.match(number) or (issuer and _NATIONAL.search(issuer) and not _PLACE.match(issuer)):
+        return "national", None
+    m = _PLACE.match(issuer) or _TITLE_PLACE.match(fields.get("title") or "")  # "郑州市2020年…方案"
+    if m:
+        level = {"省": "province", "自治区": "province", "市": "city"}.get(m["level"], "county")
+        return level, m["place"]
+    return None, None
+
+
+def finish(fields: dict, body_text: str, file: str = "") -> dict:
+    """Fill what the header left open: kind, title, an inferred date, the jurisdiction."""
+    if fields.get("title"):
+        fields.setdefault("title_source", "text")
+    else:
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file.replace("\\", "/").rsplit("/", 1)[-1])
+        if stem:
+            fields["title"], fields["title_source"] = stem, "file"
+    if fields.get("issuer"):
+        fields["issuers"] = tuple(split_issuers(fields["issuer"]))
+    if not (fields.get("date_written") or fields.get("date_published")) and fields.get("title_source") != "file":
+        m = _YEAR_IN_TITLE.search(fields.get("title") or "")
+        if m:
+            fields["date_written"], fields["date_inferred"] = f"{m.group(0)}-01-01", True
+    fields["level"], fields["jurisdiction"] = jurisdiction(fields)
     if not fields.get("kind"):
         fields["kind"] = kind_of(fields.get("title"))
     if not fields.get("kind"):

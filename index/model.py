@@ -9,11 +9,19 @@ as it stands in the source.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import asdict, dataclass, field
 
 LEAD = "lead"
 SUPPORT = "support"
+
+# Why a unit has its role (Unit.basis).
+EXPLICIT = "explicit"          # the text says so ("X牵头", "牵头单位：X", "配合单位：Y")
+CONVENTION = "convention"      # a stated convention ("排在第一位的部门为牵头部门，下同")
+LISTED_FIRST = "listed_first"  # first of a labelled list with no stated lead (role stays as given)
+LISTED = "listed"              # named in a list, no role stated
+BASES = (EXPLICIT, CONVENTION, LISTED_FIRST, LISTED)
 
 # Clause kinds.
 HEADING = "heading"      # numbered line with a title and no body ("一、总体要求")
@@ -28,11 +36,44 @@ KINDS = (HEADING, ITEM, PARAGRAPH, BULLET, SECTION)
 class Unit:
     """A responsible unit named by a clause, with its role."""
 
-    name: str
+    name: str                 # canonical name for the document's jurisdiction
     role: str = SUPPORT
+    basis: str = LISTED       # why it has this role (see BASES)
+    collective: bool = False  # "各省级人民政府", "各有关部门": a class of units, kept as written
+    surface: str = ""         # as written in the text (normalized); "" when equal to name
+
+    @property
+    def written(self) -> str:
+        """The name as the text writes it."""
+        return self.surface or self.name
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "role": self.role}
+        return {"name": self.name, "role": self.role, "basis": self.basis,
+                "collective": self.collective, "surface": self.surface or self.name}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Unit:
+        surface = d.get("surface") or ""
+        return cls(d["name"], d.get("role", SUPPORT), d.get("basis", LISTED), bool(d.get("collective")),
+                   "" if surface == d["name"] else surface)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a task is due: the words as written, and an ISO date when the year is known."""
+
+    raw: str
+    iso: str | None = None     # last day of the period ("2019年底前" -> 2019-12-31)
+    ongoing: bool = False      # "长期坚持", "持续推进"
+
+    def to_dict(self) -> dict:
+        return {"raw": self.raw, "iso": self.iso, "ongoing": self.ongoing}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> Deadline | None:
+        if not d:
+            return None
+        return cls(d["raw"], d.get("iso"), bool(d.get("ongoing")))
 
 
 @dataclass(frozen=True)
@@ -50,6 +91,11 @@ class DocMeta:
     index_number: str | None = None
     keywords: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    issuers: tuple[str, ...] = ()   # joint issuers, each on its own ("国务院办公厅", "中央军委办公厅")
+    date_inferred: bool = False     # the date comes from the title ("2020年…工作要点"), not a stated date
+    level: str | None = None        # jurisdiction level: "national", "province", "city", "county"
+    jurisdiction: str | None = None  # the place for sub-national notices ("郑州", "河南")
+    title_source: str | None = None  # where the title came from: "text", "page", "heading", "file"
 
     @property
     def date(self) -> str | None:
@@ -64,6 +110,7 @@ class DocMeta:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["keywords"] = list(self.keywords)
+        d["issuers"] = list(self.issuers)
         d["date"] = self.date
         d["year"] = self.year
         return d
@@ -72,6 +119,8 @@ class DocMeta:
     def from_dict(cls, d: dict) -> DocMeta:
         fields = {k: d.get(k) for k in cls.__dataclass_fields__ if k in d}
         fields["keywords"] = tuple(d.get("keywords") or ())
+        fields["issuers"] = tuple(d.get("issuers") or ())
+        fields["date_inferred"] = bool(d.get("date_inferred"))
         return cls(**fields)
 
 
@@ -93,6 +142,8 @@ class Clause:
     proposer: str | None = None
     parent_id: str | None = None
     doc: DocMeta | None = field(default=None, compare=False, repr=False)
+    deadline: Deadline | None = None
+    page: int | None = None  # 1-based page of ``start`` (PDF sources); None for other formats
 
     @property
     def heading(self) -> str:
@@ -136,6 +187,8 @@ class Clause:
             "units": [u.to_dict() for u in self.units],
             "proposer": self.proposer,
             "parent_id": self.parent_id,
+            "deadline": self.deadline.to_dict() if self.deadline else None,
+            "page": self.page,
         }
         if with_doc and self.doc is not None:
             d["doc"] = self.doc.to_dict()
@@ -156,10 +209,12 @@ class Clause:
             text=d["text"],
             start=int(d["start"]),
             end=int(d["end"]),
-            units=tuple(Unit(u["name"], u["role"]) for u in d.get("units", ())),
+            units=tuple(Unit.from_dict(u) for u in d.get("units", ())),
             proposer=d.get("proposer"),
             parent_id=d.get("parent_id"),
             doc=doc,
+            deadline=Deadline.from_dict(d.get("deadline")),
+            page=d.get("page"),
         )
 
 
@@ -181,7 +236,19 @@ class Document:
     clauses: tuple[Clause, ...]
     skipped: tuple[Span, ...] = ()
     warnings: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # offset in ``original`` where each page starts (PDF); () otherwise
 
     @property
     def doc_id(self) -> str:
         return self.meta.doc_id
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding ``offset``, or ``None`` when the source has no pages."""
+        return page_at(self.pages, offset)
+
+
+def page_at(pages: tuple[int, ...], offset: int) -> int | None:
+    """1-based page whose start is the last one at or before ``offset``."""
+    if not pages:
+        return None
+    return max(1, bisect.bisect_right(pages, offset))

@@ -37,7 +37,7 @@ class ClauseIndex:
     bm25_model: object
     faiss_index: object
     vectors: np.ndarray
-    aliases: Aliases = field(default_factory=Aliases)
+    aliases: Aliases = field(default_factory=Aliases.default)
     directory: Path | None = None
 
     def __post_init__(self):

@@ -1,9 +1,11 @@
-"""Read a notice file into text: decode, or extract text from HTML and .docx.
+"""Read a notice file into text: decode, or extract text from HTML, .docx and PDF.
 
 The text returned here is the "original" that citations point into. For plain
-text and markdown it is the decoded file itself; for HTML and .docx it is the
-visible text extracted from the file (tags, scripts and navigation removed),
-since character offsets into markup would cite nothing a reader can see.
+text and markdown it is the decoded file itself; for HTML, .docx and PDF it is
+the visible text extracted from the file (tags, scripts and navigation removed;
+for PDF see :mod:`zhengce.index.pdf`), since character offsets into markup would
+cite nothing a reader can see. Tables become readable lines (:mod:`zhengce.index.tables`);
+a page's metadata table and ``<meta>`` tags become :attr:`SourceText.meta`, not text.
 """
 
 from __future__ import annotations
@@ -11,13 +13,21 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from zhengce.index.tables import META_LABELS, Grid, is_meta_table, page_meta, render_table
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+# Formats users have that we cannot read: a clear error, never a silent skip.
+UNSUPPORTED_SUFFIXES = {".doc", ".wps", ".ofd"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+# <meta name=…> tags of government sites -> document fields.
+META_TAGS = {"articletitle": "title", "pubdate": "date_published", "contentsource": "source",
+             "firstimage": None}
 
 # A notice is never this large (the seeds are 12-20 KB); refuse rather than stall a whole ingest.
 MAX_BYTES = int(float(os.environ.get("ZHENGCE_MAX_FILE_MB", "8")) * 1024 * 1024)
@@ -44,7 +54,9 @@ class SourceText:
     path: str
     text: str
     encoding: str
-    fmt: str  # "text", "html" or "docx"
+    fmt: str  # "text", "html", "docx" or "pdf"
+    meta: dict = field(default_factory=dict)  # page metadata: DocMeta field -> value as written
+    pages: tuple[int, ...] = ()  # offset where each page starts (PDF)
 
 
 def _cjk_share(text: str) -> float:
@@ -104,11 +116,79 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     raise ReadError(path, "cannot decode: not UTF-8, GBK/GB18030 or another known encoding")
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one block element a line."""
-    from bs4 import BeautifulSoup, Comment
+def html_grid(table) -> Grid:
+    """Cell texts of an HTML table, merged cells (rowspan/colspan) repeated where they reach."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(table.find_all("tr")):
+        c = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            text = cell.get_text(" ", strip=True)
+            rows = _span(cell.get("rowspan"))
+            cols = _span(cell.get("colspan"))
+            for dr in range(rows):
+                for dc in range(cols):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += cols
+    if not grid:
+        return []
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _meta_fields(labelled: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for label, value in labelled.items():
+        key = META_LABELS.get(label)
+        if key and value:
+            out.setdefault(key, value)
+    return out
+
+
+def read_html(html: str) -> tuple[str, dict[str, str]]:
+    """Visible text of an HTML page, and its metadata (metadata table and ``<meta>`` tags)."""
+    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = META_TAGS.get(str(tag.get("name", "")).lower())
+        content = str(tag.get("content") or "").strip()
+        if key and content:
+            meta.setdefault(key, content)
+    for table in [t for t in soup.find_all("table") if not t.find("table")]:
+        grid = html_grid(table)
+        if grid and is_meta_table(grid):
+            for key, value in _meta_fields(page_meta(grid)).items():
+                meta.setdefault(key, value)
+            table.decompose()
+        elif grid and max(len(r) for r in grid) >= 2 and sum(1 for r in grid if any(r)) >= 2:
+            holder = soup.new_tag("div")
+            for line in render_table(grid):
+                p = soup.new_tag("p")
+                p.string = line
+                holder.append(p)
+            table.replace_with(holder)
+    return _visible_text(soup), meta
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block element a line."""
+    return read_html(html)[0]
+
+
+def _visible_text(soup) -> str:
+    from bs4 import Comment
+
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -129,18 +209,25 @@ def html_to_text(html: str) -> str:
 
 
 def docx_to_text(path: Path) -> str:
+    """Paragraphs and tables of a .docx in document order; tables as readable lines."""
     try:
         import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency of the project
         raise ReadError(path, "reading .docx needs python-docx (pip install python-docx)") from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
         raise ReadError(path, f"not a readable .docx file ({type(exc).__name__})") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            grid = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
+            lines.extend(render_table(grid))
     return "\n".join(lines) + "\n"
 
 
@@ -157,24 +244,34 @@ def read_file(path: str | Path) -> SourceText:
     if p.is_dir():
         raise ReadError(p, "is a directory, not a file")
     suffix = p.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise ReadError(p, f"unsupported format {suffix}: save it as .docx or PDF")
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(p, f"unsupported file type {suffix!r} (supported: .txt .md .html .docx)")
+        raise ReadError(p, f"unsupported file type {suffix!r} (supported: .txt .md .html .docx .pdf)")
     size = p.stat().st_size
     if size == 0:
         raise ReadError(p, "empty file")
     if size > MAX_BYTES:
         raise ReadError(p, f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES / 2**20:.0f} MiB, "
                            "set ZHENGCE_MAX_FILE_MB to raise it)")
-    if suffix in DOCX_SUFFIXES:
+    meta: dict[str, str] = {}
+    pages: tuple[int, ...] = ()
+    if suffix in PDF_SUFFIXES:
+        from zhengce.index.pdf import read_pdf
+
+        text, meta, pages = read_pdf(p)
+        encoding, fmt = "pdf", "pdf"
+    elif suffix in DOCX_SUFFIXES:
         text, encoding, fmt = docx_to_text(p), "docx", "docx"
     else:
         data = p.read_bytes()
         text, encoding = decode_bytes(data, p)
         fmt = "text"
         if suffix in HTML_SUFFIXES or _looks_like_html(text):
-            text, fmt = html_to_text(text), "html"
+            text, meta = read_html(text)
+            fmt = "html"
     if not text.strip():
         raise ReadError(p, "holds no text")
     if _cjk_share(text) < 0.05:
         raise ReadError(p, "holds no Chinese text; not a policy notice")
-    return SourceText(path=str(p), text=text, encoding=encoding, fmt=fmt)
+    return SourceText(path=str(p), text=text, encoding=encoding, fmt=fmt, meta=meta, pages=pages)

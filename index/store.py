@@ -10,7 +10,7 @@ An index is a directory::
     dense.faiss       FAISS index over the rows (IndexFlatIP, or HNSW)
     vectors.npy       the row vectors (re-indexing reuses them by clause content hash)
     userdict.txt, stopwords.txt   the tokenizer's dictionary
-    unit_aliases.tsv  the unit alias table the index answers with
+    aliases/          the unit alias profiles the index answers with (one TSV per level)
 
 It is written atomically: built in a fresh directory, then published by
 swapping a symlink, so a crash never leaves a half-written index and readers
@@ -168,7 +168,7 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     faiss.write_index(index.faiss_index, str(out / "dense.faiss"))
     np.save(out / "vectors.npy", index.vectors)
     index.tokenizer.save(out)
-    index.aliases.save(out)
+    index.aliases.save(out / "aliases")
     with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
         for d in index.docs.values():
             f.write(json.dumps({"meta": d.to_dict(), "original": index.originals[d.doc_id]},
@@ -285,4 +285,4 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
     return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       Aliases.load(directory), directory=directory)
+                       Aliases.load(directory / "aliases"), directory=directory)

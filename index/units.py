@@ -1,41 +1,76 @@
-"""Responsible units: find them in a clause, split, expand and normalize them.
+"""Unit names: split a list of responsible units, expand, clean and name them.
 
-Handles ``(责任单位:…)`` parentheses, ``牵头单位:`` / ``配合单位:`` /
-``责任部门:`` labels and phrases such as ``由市科协牵头,会同市委人才办、…``.
-Lists split on ``、 , ; ,``; shared-suffix lists ("郑州、洛阳、新乡市人民政府")
-expand to one unit each; bracketed parts ("县〔区〕人民政府") stay intact.
-Aliases map to one canonical name (``zhengce.index.aliases``).
+A list body ("税务总局、财政部、海关总署", "郑州、洛阳、新乡市人民政府") goes
+through small named steps, in order:
+
+1. :func:`split_list` splits on ``、 , ;`` outside brackets ("县〔区〕人民政府" stays whole);
+2. :func:`split_etc` cuts "商务部等有关部门" into "商务部" and drops the generic tail;
+3. :func:`join_runs` rejoins items that are not names on their own: a collective
+   ("各市、县人民政府") or a described group ("辐射区、辐射点所在地市、县〔区〕人民政府");
+4. :func:`expand_shared_suffix` gives "郑州、洛阳、新乡市人民政府" one full name each;
+5. :func:`clean_name` strips "等" and role words; :func:`is_collective` marks classes of units.
+
+Which role each unit has is decided by the rule chain in :mod:`zhengce.index.duty`;
+``extract_units`` here is its entry point kept for callers of the old API.
 """
 
 from __future__ import annotations
 
 import re
 
-from zhengce.index.aliases import canonical
-from zhengce.index.model import LEAD, SUPPORT, Unit
+from zhengce.index.aliases import Aliases
+from zhengce.index.aliases import canonical as _canonical
+from zhengce.index.model import LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
 
 # A unit name ends in one of these (matched on the normalized name).
 _UNIT_END = re.compile(
     r"(局|厅|委|办|部|署|院|所|室|会|协|政府|中心|小组|单位|处|科|队|站|社|联|行|司|集团|公司|"
-    r"管委会|委员会|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关)$"
+    r"管委会|委员会|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关|部门|机关|组委)$"
 )
+# Words that never occur inside a unit name: a "list" holding them is a sentence.
+_NOT_NAME = re.compile(r"[由的对将把要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法")
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
+_COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
+_GENERIC_TAIL = re.compile(r"^(其他|有关|相关)?(部门|单位|机构|方面)$")
+# Role words a name never ends in; they are left over from the phrase around a list.
+_ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|协助|指导|按职责分工|分别)+$")
 
-# "(责任单位:…)" and its labelled variants; matched on normalized text.
-_LABELS = r"(?:牵头|责任|配合|协办|参与|主责)(?:单位|部门)"
-UNIT_PAREN = re.compile(rf"\(\s*(?P<label>{_LABELS})\s*:(?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
-UNIT_LINE = re.compile(rf"(?P<label>{_LABELS})\s*:(?P<body>[^。;;\n]*)")
-LEAD_PHRASE = re.compile(
-    r"由(?P<lead>[^,,。;;由]{2,30}?)牵头(?:[,,]?\s*(?:会同|联合|协调|配合)(?P<rest>[^。;;]*))?"
-)
-
-_SPLIT = re.compile(r"[、,,;;]|\s+和\s+")
+_SPLIT = re.compile(r"[、,;]|\s+和\s+")
 _OPEN, _CLOSE = "〔([【", "〕)]】"
 
 
+def alias_table() -> dict[str, str]:
+    """alias -> canonical name over the package's profiles (unambiguous names only)."""
+    return Aliases.default().table()
+
+
+def canonical(name: str, level: str | None = None) -> str:
+    return _canonical(name, level)
+
+
 def looks_like_unit(name: str) -> bool:
-    return bool(_UNIT_END.search(name))
+    return bool(_UNIT_END.search(name)) and not _NOT_NAME.search(name)
+
+
+def is_collective(name: str) -> bool:
+    """"各省级人民政府", "各有关部门", "辐射点所在地市、县人民政府": a class of units."""
+    return bool(_COLLECTIVE.search(name))
+
+
+def is_generic(name: str) -> bool:
+    """"有关部门", "相关单位": no unit at all, only a word for "the others"."""
+    return bool(_GENERIC_TAIL.match(name))
+
+
+def clean_name(name: str) -> str:
+    """Strip a trailing "等" and role words, and edge punctuation: "财政部等" -> "财政部"."""
+    name = name.strip(" 及和")
+    prev = None
+    while prev != name:
+        prev = name
+        name = _ROLE_TAIL.sub("", name).strip(" 及和")
+    return name
 
 
 def split_list(body: str) -> list[str]:
@@ -53,6 +88,42 @@ def split_list(body: str) -> list[str]:
             buf.append(ch)
     items.append("".join(buf))
     return [i.strip(" 等及") for i in (s.strip() for s in items) if i.strip(" 等及")]
+
+
+def split_etc(items: list[str]) -> list[str]:
+    """"商务部等有关部门" -> "商务部"; "X等和各省级人民政府" -> "X", "各省级人民政府"."""
+    out: list[str] = []
+    for item in items:
+        parts = [p for p in re.split(r"等(?:和|及|以及)?|会同", item) if p]
+        if len(parts) > 1:
+            parts = [p for p in parts if not _GENERIC_TAIL.match(p)]
+        out.extend(parts)
+    return out
+
+
+def _place_head(item: str) -> bool:
+    """A bare place that shares the next item's suffix: "郑州" in "郑州、洛阳市人民政府"."""
+    return (not looks_like_unit(item) and len(item) <= 4 and not item.endswith(("区", "市", "县", "点"))
+            and not item.startswith(("市", "省", "县", "区", "各")))
+
+
+def join_runs(items: list[str]) -> list[str]:
+    """Rejoin items that are no name on their own with the unit that completes them."""
+    out: list[str] = []
+    run: list[str] = []
+    for item in items:
+        if run:
+            run.append(item)
+            if looks_like_unit(item):
+                out.append("、".join(run))
+                run = []
+            continue
+        if not looks_like_unit(item) and not _place_head(item):
+            run = [item]
+            continue
+        out.append(item)
+    out.extend(run)
+    return out
 
 
 def _suffix_of(last: str, head_len_hint: int) -> str | None:
@@ -75,9 +146,7 @@ def expand_shared_suffix(items: list[str]) -> list[str]:
     out: list[str] = []
     pending: list[str] = []
     for item in items:
-        bare = (not looks_like_unit(item) and len(item) <= 4 and not item.endswith("区")
-                and not item.startswith(("市", "省", "县", "区")))
-        if bare:
+        if _place_head(item):
             pending.append(item)
             continue
         if pending:
@@ -92,90 +161,46 @@ def expand_shared_suffix(items: list[str]) -> list[str]:
     return out
 
 
-def parse_list(body: str, first_is_lead: bool = True) -> list[Unit]:
-    """Units of a list body; the first listed is the lead unless told otherwise."""
-    names = expand_shared_suffix(split_list(body))
-    units: list[Unit] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(names):
-        name = canonical(raw)
-        if not name or name in seen:
-            continue
-        seen.add(name)
-        units.append(Unit(name, LEAD if (i == 0 and first_is_lead) else SUPPORT))
+def list_names(body: str) -> list[str]:
+    """The unit names of a list body, as written (cleaned), in order, without repeats."""
+    names: list[str] = []
+    for raw in expand_shared_suffix(join_runs(split_etc(split_list(body)))):
+        name = clean_name(raw)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def valid_names(names: list[str]) -> bool:
+    """Every name is a unit name (a list holding a sentence is no unit list)."""
+    return bool(names) and all(looks_like_unit(n) or (is_collective(n) and not _NOT_NAME.search(n))
+                               for n in names)
+
+
+def make_unit(surface: str, role: str, basis: str, aliases: Aliases | None = None,
+              level: str | None = None) -> Unit:
+    """A :class:`Unit` with its canonical name for the level; collectives keep their words."""
+    collective = is_collective(surface)
+    aliases = aliases or Aliases.default()
+    name = surface if collective else aliases.canonical(surface, level)
+    return Unit(name, role, basis, collective, "" if name == surface else surface)
+
+
+def parse_list(body: str, first_is_lead: bool = True, aliases: Aliases | None = None,
+               level: str | None = None) -> list[Unit]:
+    """Units of a labelled list body; the first listed is the lead unless told otherwise."""
+    units = []
+    for i, surface in enumerate(list_names(body)):
+        lead = i == 0 and first_is_lead
+        units.append(make_unit(surface, LEAD if lead else SUPPORT, LISTED_FIRST if lead else LISTED,
+                               aliases, level))
     return units
 
 
-def _merge(*groups: list[Unit]) -> tuple[Unit, ...]:
-    """Merge unit lists: one entry per name, lead wins over support."""
-    order: list[str] = []
-    roles: dict[str, str] = {}
-    for group in groups:
-        for u in group:
-            if u.name not in roles:
-                order.append(u.name)
-                roles[u.name] = u.role
-            elif u.role == LEAD:
-                roles[u.name] = LEAD
-    return tuple(Unit(n, roles[n]) for n in order)
+def extract_units(norm_text: str, aliases: Aliases | None = None,
+                  level: str | None = None) -> tuple[tuple[Unit, ...], str]:
+    """Units of one normalized clause text, and the text with duty parentheses removed."""
+    from zhengce.index.duty import DutyContext, find_duties
 
-
-def _trim_unit(item: str) -> str | None:
-    """The longest head of ``item`` that is a unit name: ``市财政局推进`` -> ``市财政局``."""
-    for i in range(len(item), 1, -1):
-        if looks_like_unit(item[:i]):
-            return item[:i]
-    return None
-
-
-def _take_units(body: str) -> str:
-    """Cut a phrase list at the first item that is not a unit ("统筹推进…")."""
-    kept = []
-    for item in split_list(body):
-        if looks_like_unit(item):
-            kept.append(item)
-            continue
-        head = _trim_unit(item)
-        if head:
-            kept.append(head)
-            break
-        if kept and looks_like_unit(kept[-1]):
-            break
-        kept.append(item)  # a bare item may be a shared-suffix head ("郑州、洛阳…")
-    return "、".join(kept)
-
-
-def extract_units(norm_text: str) -> tuple[tuple[Unit, ...], str]:
-    """Find units in a normalized clause text.
-
-    Returns the units and the text with unit parentheses removed.
-    """
-    groups: list[list[Unit]] = []
-    lead_given = False
-
-    def paren(m: re.Match) -> str:
-        nonlocal lead_given
-        label = m.group("label")
-        if label.startswith("牵头"):
-            lead_given = True
-            groups.append(parse_list(m.group("body"), first_is_lead=True))
-        elif label.startswith(("配合", "协办", "参与")):
-            groups.append(parse_list(m.group("body"), first_is_lead=False))
-        else:
-            groups.append(parse_list(m.group("body"), first_is_lead=not lead_given))
-        return ""
-
-    text = UNIT_PAREN.sub(paren, norm_text).strip()
-    if not groups:
-        for m in UNIT_LINE.finditer(text):
-            label = m.group("label")
-            lead = label.startswith(("牵头", "责任", "主责")) and not lead_given
-            lead_given = lead_given or label.startswith("牵头")
-            groups.append(parse_list(_take_units(m.group("body")), first_is_lead=lead))
-    for m in LEAD_PHRASE.finditer(text):
-        lead_name = m.group("lead").strip()
-        if looks_like_unit(lead_name):
-            groups.insert(0, [Unit(canonical(lead_name), LEAD)])
-            if m.group("rest"):
-                groups.append(parse_list(_take_units(m.group("rest")), first_is_lead=False))
-    return _merge(*groups), text
+    found = find_duties(norm_text, DutyContext(aliases=aliases or Aliases.default(), level=level))
+    return found.units, found.text

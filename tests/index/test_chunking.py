@@ -61,8 +61,9 @@ def test_003_has_17_numbered_clauses_and_expands_shared_suffix(seed_docs):
     assert len(units) == 8
     assert units == ["省科技厅", "省直有关单位", "郑州市人民政府", "洛阳市人民政府", "新乡市人民政府",
                      "郑州国家高新区管委会", "洛阳国家高新区管委会", "新乡国家高新区管委会"]
-    # Nested brackets stay intact.
-    assert "县〔区〕人民政府" in items[14].unit_names()
+    # Nested brackets stay intact, and a described group is one collective unit, not fragments.
+    assert "辐射区、辐射点所在地市、县〔区〕人民政府" in items[14].unit_names()
+    assert "县〔区〕人民政府" not in items[14].unit_names() and "辐射区" not in items[14].unit_names()
 
 
 def test_003_inline_headings_and_section_units(seed_docs):

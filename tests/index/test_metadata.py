@@ -27,7 +27,9 @@ def test_text_only_metadata_001_002_003(seed_docs):
     m2 = seed_docs["002"].meta
     assert m2.kind == "议政" and m2.date is None
     m3 = seed_docs["003"].meta
-    assert m3.title is None and m3.kind == "工作要点" and m3.issuer is None
+    # No title line: the title falls back to the file name, and says so.
+    assert (m3.title, m3.title_source) == ("003_fac15629250cf974", "file")
+    assert m3.kind == "工作要点" and m3.issuer is None
 
 
 def test_junk_is_skipped_not_clauses(seed_docs):

@@ -157,8 +157,7 @@ def test_an_index_answers_the_same_when_package_data_files_change(seed_docs, tmp
     # Someone edits the package's data: no aliases, no dictionary, no stopwords, another calibration.
     empty = tmp_path / "data"
     empty.mkdir()
-    (empty / "unit_aliases.tsv").write_text("", encoding="utf-8")
-    monkeypatch.setattr(aliases_mod, "DATA", empty)
+    monkeypatch.setattr(aliases_mod, "DATA_DIR", empty)
     aliases_mod._default.cache_clear()
     monkeypatch.setattr(tokenizer_mod, "DATA", empty)
     monkeypatch.setattr(calibration_mod, "LEXICAL_ONLY", calibration_mod.Calibration(0.0, 0.0, 99.0))

@@ -47,14 +47,9 @@ def test_aliases_are_normalized():
     assert names(units) == [("市发展改革委", "lead"), ("市科技局", "support")]
 
 
-def test_alias_table_is_editable(tmp_path, monkeypatch):
-    import zhengce.index.aliases as aliases_mod
+def test_alias_profiles_are_editable(tmp_path):
+    from zhengce.index.aliases import Aliases
 
-    (tmp_path / aliases_mod.FILE_NAME).write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
-    monkeypatch.setattr(aliases_mod, "DATA", tmp_path)
-    aliases_mod._default.cache_clear()
-    try:
-        units, _ = extract_units("(责任单位:甲局)")
-        assert names(units) == [("市甲局", "lead")]
-    finally:
-        aliases_mod._default.cache_clear()
+    (tmp_path / "city.tsv").write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
+    units, _ = extract_units("(责任单位:甲局)", aliases=Aliases.load(tmp_path), level="city")
+    assert names(units) == [("市甲局", "lead")]

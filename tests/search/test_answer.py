@@ -76,6 +76,13 @@ def test_duty_phrase_says_lead_only_where_the_clause_names_one():
     assert duty_phrase(lead_later) == "由市科技局牵头，会同市科协"
 
 
+def test_duty_sentence_names_no_lead_when_none_is_stated():
+    hits = [_hit("a", 1.0, [("体育总局", "support"), ("民政部", "support")], number="4.", title="发展职业赛事")]
+    assert duty_sentence(aggregate_units(hits), hits) == "主要由体育总局、民政部负责（《测试计划》第4条）。"
+    hits = [_hit("b", 1.0, [("市审计局", "support"), ("市财政局", "lead")], number="5.", title="审计")]
+    assert duty_sentence(aggregate_units(hits), hits) == "主要由市财政局牵头，会同市审计局（《测试计划》第5条）。"
+
+
 def test_duty_answer_on_seeds(fake_engine):
     answer = Answerer(fake_engine).ask("科技贷款风险补偿由哪些单位负责")
     assert answer.intent == DUTY and answer.answerable

@@ -1,0 +1,80 @@
+"""Deadlines of tasks: "2019年底前完成", "2020年6月底前", "5月底完成", "长期坚持".
+
+A deadline is read from where notices state one, in order:
+
+1. a time label or column (``完成时限：…``, ``时间节点：…``, a task table's time cell);
+2. a piece of a duty parenthesis ("（5月底完成，牵头考核单位：X）");
+3. an explicit phrase anywhere ("…于2019年底前完成", "2020年6月底前").
+
+"长期坚持" and "持续推进" are deadlines only in the first two places: in running
+text they are ordinary words. The ISO date is the last day of the period; a
+month without a year takes the document's year; with no year known it stays ``None``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from zhengce.index.model import Deadline
+
+_ONGOING = re.compile(r"^(长期坚持|持续推进|长期推进|持续开展|长期|持续)(?:推进|实施|开展)?$")
+_FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前)")
+_MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?:底|末)(?:前|之前)?(?:完成|前完成)?")
+_YEAR_END = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:底|年底|末)(?:前|之前)?(?:完成)?")
+_HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
+# Running text: only phrases that say "by" (前) or "done" (完成).
+_IN_TEXT = re.compile(
+    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年)?(?:前|之前)完成?"
+    r"|(?:(?:19|20)\d{2}年)?\d{1,2}月底(?:前)?完成)"
+)
+_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*(?P<v>[^;。\n)]+)")
+_PAREN = re.compile(r"\(([^()]*)\)")
+
+
+def _last_day(year: int, month: int) -> str | None:
+    if not 1 <= month <= 12:
+        return None
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def parse_deadline(raw: str, default_year: int | None = None, strict: bool = True) -> Deadline | None:
+    """A deadline from a short time expression; ``strict`` wants the whole text to be one."""
+    text = raw.strip(" ,;。")
+    if not text:
+        return None
+    if _ONGOING.match(text):
+        return Deadline(text, None, True)
+    for pattern in (_FULL_DATE, _MONTH_END, _YEAR_END, _HALF):
+        m = pattern.search(text)
+        if not m or (strict and len(text) - (m.end() - m.start()) > 4):
+            continue
+        year = int(m["y"]) if m["y"] else default_year
+        if year is None:
+            return Deadline(text)
+        if pattern is _FULL_DATE:
+            iso = f"{year:04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+        elif pattern is _MONTH_END:
+            iso = _last_day(year, int(m["m"]))
+        elif pattern is _HALF:
+            iso = f"{year:04d}-06-30" if m["h"] in ("上半年", "年中") else f"{year:04d}-12-31"
+        else:
+            iso = f"{year:04d}-12-31"
+        return Deadline(text, iso)
+    return Deadline(text) if not strict else None
+
+
+def find_deadline(norm_text: str, default_year: int | None = None) -> Deadline | None:
+    """The deadline a clause states, or ``None``."""
+    m = _TIME_LABEL.search(norm_text)
+    if m:
+        return parse_deadline(m["v"], default_year, strict=False)
+    for body in _PAREN.findall(norm_text):
+        for piece in re.split(r"[,;。]", body):
+            d = parse_deadline(piece, default_year)
+            if d:
+                return d
+    m = _IN_TEXT.search(norm_text)
+    if m:
+        return parse_deadline(m.group(0), default_year, strict=False)
+    return None

@@ -1,0 +1,315 @@
+"""Who is responsible: a chain of small named rules over a clause's normalized text.
+
+Modelled on Lucene's analyzer chains: each rule is a small function that reads one
+form and nothing else, and the chain applies them in order. Text is normalized
+(NFKC), so full-width and half-width punctuation give the same result.
+
+A parenthesis is split at ``, ; 。`` into pieces; each piece goes through
+:data:`PIECE_RULES` and the first rule that reads it wins:
+
+=====================  ================================================================
+rule                   reads
+=====================  ================================================================
+``convention``         ``排在第一位的部门为牵头部门，下同`` / ``列第一位者为牵头单位``
+``implied``            ``以下均需Y落实，不再列出`` (Y is added to every later duty)
+``label``              ``牵头单位：X`` ``配合单位：Y`` ``负责部门：X`` ``牵头考核单位：X``;
+                       other labels (``适用范围：…``) end the list and are left alone
+``lead``               ``X牵头``
+``support``            ``Y参与`` ``Y配合`` ``Y协办`` ``Y协助``
+``guide``              ``X指导``
+``responsible``        ``X、Y负责`` ``X、Y等和各省级人民政府负责`` ``…按职责分工负责``
+=====================  ================================================================
+
+A parenthesis counts only when every list in it is a list of unit names
+("（技工院校内由人力资源社会保障行政部门负责）" is a sentence, not a list).
+Outside parentheses, :data:`TEXT_RULES` read labelled lines (``牵头单位：…；配合单位：…``)
+and phrases (``由X牵头，会同Y、Z``, ``由X牵头，Y配合``).
+
+Roles: ``lead`` only where the text says so (牵头) or a stated convention does (the
+first-listed unit of every later list, basis ``convention``); the first of a labelled
+``责任单位`` list keeps the lead role this project gave it before (basis ``listed_first``);
+everything else is ``support``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from zhengce.index.aliases import Aliases
+from zhengce.index.model import CONVENTION, EXPLICIT, LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
+from zhengce.index.units import is_generic, list_names, looks_like_unit, make_unit, split_list, valid_names
+
+_PAREN = re.compile(r"\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+_PIECE_SPLIT = re.compile(r"[,;。]")
+
+_LEAD_LABELS = ("牵头考核单位", "牵头单位", "牵头部门")
+_SUPPORT_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位", "参与部门", "指导单位", "指导部门")
+_LISTED_LABELS = ("责任单位", "责任部门", "负责部门", "负责单位", "主责单位", "主责部门")
+_DUTY_LABEL = "|".join(_LEAD_LABELS + _SUPPORT_LABELS + _LISTED_LABELS)
+_ANY_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,8}):(?P<body>.*)$")
+
+_CONVENTION = re.compile(r"(?:排在|列|排)?(?:第一位|首位)(?:的)?(?:部门|单位|者)?为牵头(?:部门|单位)")
+_IMPLIED = re.compile(r"以下(?:均|都)?(?:需|由)(?P<list>.+?)(?:负责)?落实")
+
+
+@dataclass
+class DutyContext:
+    """Per-document state: conventions stated once hold for the clauses after them."""
+
+    aliases: Aliases = field(default_factory=Aliases.default)
+    level: str | None = None
+    first_is_lead: bool = False      # "排在第一位的部门为牵头部门，下同"
+    implied: tuple[str, ...] = ()    # "以下均需Y落实，不再列出"
+
+
+@dataclass(frozen=True)
+class Duties:
+    """What the chain found in one clause."""
+
+    units: tuple[Unit, ...]
+    text: str                 # the clause text with duty parentheses removed
+    forms: tuple[str, ...]    # names of the rules that fired, in order
+
+
+@dataclass
+class _Group:
+    names: list[str]
+    kind: str                 # "lead", "support" or "listed"
+    labelled: bool = False    # from a "责任单位：" label (first may lead, basis listed_first)
+
+
+# ---- piece rules: (piece, ctx) -> list of groups, [] for a piece read but holding no units, or None
+
+def rule_convention(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    if _CONVENTION.search(piece):
+        ctx.first_is_lead = True
+        head = piece[: _CONVENTION.search(piece).start()]
+        return rule_responsible(head, ctx) or [] if head else []
+    return None
+
+
+def rule_implied(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = _IMPLIED.search(piece)
+    if not m:
+        return None
+    names = list_names(m["list"])
+    if valid_names(names):
+        ctx.implied = tuple(names)
+    return []
+
+
+def rule_label(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = _ANY_LABEL.match(piece)
+    if not m:
+        return None
+    label, body = m["label"], m["body"]
+    if label.endswith(_LEAD_LABELS) or label in _LEAD_LABELS:
+        return [_Group(list_names(body), "lead")]
+    if label in _SUPPORT_LABELS:
+        return [_Group(list_names(body), "support")]
+    if label in _LISTED_LABELS:
+        return [_Group(list_names(body), "listed", labelled=True)]
+    return []  # another label ("适用范围：…"): read, holds no units
+
+
+def rule_lead(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = re.fullmatch(r"(?:由)?(?P<list>.+?)牵头(?:负责)?", piece)
+    return [_Group(list_names(m["list"]), "lead")] if m else None
+
+
+def rule_support(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = re.fullmatch(r"(?P<list>.+?)(?:参与|配合|协办|协助)", piece)
+    return [_Group(list_names(m["list"]), "support")] if m else None
+
+
+def rule_guide(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = re.fullmatch(r"(?P<list>.+?)指导", piece)
+    return [_Group(list_names(m["list"]), "support")] if m else None
+
+
+def rule_responsible(piece: str, ctx: DutyContext) -> list[_Group] | None:
+    m = re.fullmatch(r"(?P<list>.+?)(?:按职责分工|分别|共同)?负责(?:落实|实施)?", piece)
+    if not m:
+        return None
+    head, sep, rest = m["list"].partition("会同")
+    if sep:  # "财政部会同有关部门负责": the unit that convenes the others leads
+        groups = [_Group(list_names(head), "lead")]
+        names = [n for n in list_names(rest) if not is_generic(n)]
+        return groups + [_Group(names, "support")] if names else groups
+    return [_Group(list_names(m["list"]), "listed")]
+
+
+PIECE_RULES: list[tuple[str, Callable[[str, DutyContext], list[_Group] | None]]] = [
+    ("convention", rule_convention),
+    ("implied", rule_implied),
+    ("label", rule_label),
+    ("lead", rule_lead),
+    ("support", rule_support),
+    ("guide", rule_guide),
+    ("responsible", rule_responsible),
+]
+
+
+def _pieces(body: str) -> list[str]:
+    return [p.strip() for p in _PIECE_SPLIT.split(body) if p.strip()]
+
+
+def read_paren(body: str, ctx: DutyContext) -> tuple[list[_Group], list[str]] | None:
+    """Groups and rule names of one parenthesis body, or ``None`` when it is no duty."""
+    groups: list[_Group] = []
+    fired: list[str] = []
+    before = (ctx.first_is_lead, ctx.implied)
+    for piece in _pieces(body):
+        for name, rule in PIECE_RULES:
+            got = rule(piece, ctx)
+            if got is None:
+                continue
+            if any(not valid_names(g.names) for g in got):
+                ctx.first_is_lead, ctx.implied = before
+                return None
+            groups.extend(got)
+            fired.append(name)
+            break
+        else:
+            # "责任单位：A、B，C、D": a bare list after a labelled one continues it.
+            names = list_names(piece)
+            if groups and groups[-1].names and valid_names(names):
+                groups[-1].names.extend(n for n in names if n not in groups[-1].names)
+    if not groups:
+        ctx.first_is_lead, ctx.implied = before
+        return None
+    return groups, fired
+
+
+# ---- text rules: read the text outside parentheses
+
+_LINE = re.compile(rf"(?P<label>{_DUTY_LABEL})\s*:(?P<body>[^。;\n]*)")
+_LEAD_PHRASE = re.compile(
+    r"由(?P<lead>[^,。;由]{2,30}?)牵头(?:负责)?"
+    r"(?:,?(?:会同|联合|协调|协同)(?P<with>[^。;]*)|,(?P<sup>[^,。;]{2,60}?)(?:配合|参与|协助|协办))?"
+)
+
+
+def _take_units(body: str) -> str:
+    """Cut a phrase list at the first item that is not a unit ("…，统筹推进…")."""
+    kept = []
+    for item in split_list(body):
+        if looks_like_unit(item):
+            kept.append(item)
+            continue
+        head = next((item[:i] for i in range(len(item), 1, -1) if looks_like_unit(item[:i])), None)
+        if head:
+            kept.append(head)
+            break
+        if kept and looks_like_unit(kept[-1]):
+            break
+        kept.append(item)  # a bare item may be a shared-suffix head ("郑州、洛阳…")
+    return "、".join(kept)
+
+
+def rule_labelled_lines(text: str, ctx: DutyContext) -> list[_Group]:
+    groups = []
+    for m in _LINE.finditer(text):
+        got = rule_label(f"{m['label']}:{_take_units(m['body'])}", ctx) or []
+        groups.extend(g for g in got if valid_names(g.names))
+    return groups
+
+
+def rule_lead_phrase(text: str, ctx: DutyContext) -> list[_Group]:
+    groups = []
+    for m in _LEAD_PHRASE.finditer(text):
+        lead = list_names(m["lead"])
+        if not valid_names(lead):
+            continue
+        groups.append(_Group(lead, "lead"))
+        rest = m["with"] or m["sup"]
+        if rest:
+            names = list_names(_take_units(rest))
+            if valid_names(names):
+                groups.append(_Group(names, "support"))
+    return groups
+
+
+def rule_convention_sentence(text: str, ctx: DutyContext) -> list[_Group]:
+    if _CONVENTION.search(text):
+        ctx.first_is_lead = True
+    return []
+
+
+TEXT_RULES = [
+    ("labelled_line", rule_labelled_lines),
+    ("lead_phrase", rule_lead_phrase),
+    ("convention_sentence", rule_convention_sentence),
+]
+
+
+# ---- the chain
+
+def _roles(groups: list[_Group], ctx: DutyContext) -> list[tuple[str, str, str]]:
+    """(surface, role, basis) for every name, in order."""
+    explicit_lead = any(g.kind == "lead" for g in groups)
+    out: list[tuple[str, str, str]] = []
+    first_listed = True
+    for g in groups:
+        for i, name in enumerate(g.names):
+            if g.kind == "lead":
+                out.append((name, LEAD, EXPLICIT))
+            elif g.kind == "support":
+                out.append((name, SUPPORT, EXPLICIT))
+            elif explicit_lead:
+                out.append((name, SUPPORT, LISTED))
+            elif ctx.first_is_lead:
+                out.append((name, LEAD if first_listed and i == 0 else SUPPORT, CONVENTION))
+            elif g.labelled and first_listed and i == 0:
+                out.append((name, LEAD, LISTED_FIRST))
+            else:
+                out.append((name, SUPPORT, LISTED))
+        if g.kind == "listed" and g.names:
+            first_listed = False
+    return out
+
+
+def _merge(units: list[Unit]) -> tuple[Unit, ...]:
+    """One entry per canonical name; lead wins over support."""
+    by_name: dict[str, Unit] = {}
+    for u in units:
+        old = by_name.get(u.name)
+        if old is None or (u.role == LEAD and old.role != LEAD):
+            by_name[u.name] = u
+    seen: list[str] = []
+    for u in units:
+        if u.name not in seen:
+            seen.append(u.name)
+    return tuple(by_name[n] for n in seen)
+
+
+def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
+    """Run the chain over one clause; ``ctx`` carries conventions between clauses."""
+    ctx = ctx or DutyContext()
+    implied_before = ctx.implied
+    groups: list[_Group] = []
+    forms: list[str] = []
+
+    def paren(m: re.Match) -> str:
+        got = read_paren(m["body"], ctx)
+        if got is None:
+            return m.group(0)
+        groups.extend(got[0])
+        forms.extend(f"paren:{f}" for f in got[1])
+        return ""
+
+    text = _PAREN.sub(paren, norm_text).strip()
+    for name, rule in TEXT_RULES:
+        if name == "labelled_line" and groups:
+            continue
+        got = rule(text, ctx)
+        if got:
+            groups.extend(got)
+            forms.append(name)
+    units = [make_unit(s, role, basis, ctx.aliases, ctx.level) for s, role, basis in _roles(groups, ctx)]
+    if units and implied_before:
+        units += [make_unit(s, SUPPORT, CONVENTION, ctx.aliases, ctx.level) for s in implied_before]
+        forms.append("implied")
+    return Duties(_merge(units), text, tuple(forms))

@@ -1,0 +1,54 @@
+"""Alias profiles per level: one canonical name per jurisdiction, surface form kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengce.index.aliases import Aliases, canonical
+from zhengce.index.cleaning import normalize
+from zhengce.index.duty import DutyContext, find_duties
+
+
+def test_one_short_name_two_jurisdictions():
+    a = Aliases.default()
+    assert a.canonical("发展改革委", "national") == "国家发展改革委"
+    assert a.canonical("发展改革委", "city") == "市发展改革委"
+    assert a.canonical("发改委", "province") == "省发展改革委"
+
+
+@pytest.mark.parametrize("short, full", [("工信部", "工业和信息化部"), ("人社部", "人力资源社会保障部"),
+                                         ("住建部", "住房城乡建设部"), ("国家税务总局", "税务总局")])
+def test_national_short_and_full_names(short, full):
+    assert Aliases.default().canonical(short, "national") == full
+    assert Aliases.default().canonical(short, "city") == full  # a ministry stays the ministry
+
+
+def test_unknown_level_maps_only_unambiguous_names():
+    assert canonical("市发改委") == "市发展改革委"
+    assert canonical("发展改革委") == "发展改革委"  # national or local: not guessed
+
+
+def test_save_and_load_round_trip(tmp_path):
+    a = Aliases.default()
+    a.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["city.tsv", "national.tsv", "province.tsv"]
+    assert Aliases.load(tmp_path) == a
+    (tmp_path / "city.tsv").write_text("市乙局\t乙局\n", encoding="utf-8")
+    assert Aliases.load(tmp_path).canonical("乙局", "city") == "市乙局"
+
+
+def test_bad_profiles_are_refused(tmp_path):
+    (tmp_path / "city.tsv").write_text("市甲局\t甲局等\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="city.tsv:1"):
+        Aliases.load(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        Aliases.load(tmp_path / "missing")
+    with pytest.raises(ValueError, match="unknown alias level"):
+        Aliases({"galaxy": []})
+
+
+def test_units_keep_their_surface_form():
+    found = find_duties(normalize("（发展改革委、市财政局负责）"), DutyContext(level="city"))
+    assert [(u.name, u.written) for u in found.units] == [("市发展改革委", "发展改革委"), ("市财政局", "市财政局")]
+    d = found.units[0].to_dict()
+    assert d["surface"] == "发展改革委" and d["basis"] == "listed" and d["collective"] is False

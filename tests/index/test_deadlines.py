@@ -1,0 +1,44 @@
+"""Deadlines: raw words kept, an ISO date (the last day of the period) where the year is known."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengce.index.cleaning import normalize
+from zhengce.index.deadlines import find_deadline, parse_deadline
+
+
+@pytest.mark.parametrize("raw, year, iso, ongoing", [
+    ("2019年底前完成", None, "2019-12-31", False),
+    ("2020年6月底前", None, "2020-06-30", False),
+    ("2021年2月底前", None, "2021-02-28", False),
+    ("5月底完成", 2019, "2019-05-31", False),
+    ("5月底完成", None, None, False),       # no year known: raw only, never a guessed year
+    ("2020年12月31日前", None, "2020-12-31", False),
+    ("2020年上半年", None, "2020-06-30", False),
+    ("长期坚持", 2019, None, True),
+    ("持续推进", None, None, True),
+])
+def test_forms(raw, year, iso, ongoing):
+    d = parse_deadline(raw, year)
+    assert (d.raw, d.iso, d.ongoing) == (raw, iso, ongoing)
+
+
+def test_where_deadlines_are_read():
+    # a time label, a duty parenthesis, an explicit phrase in running text
+    assert find_deadline(normalize("完成时限：2020年6月底前")).iso == "2020-06-30"
+    assert find_deadline(normalize("开展考核。（5月底完成，牵头考核单位：国务院办公厅）"), 2019).iso == "2019-05-31"
+    assert find_deadline(normalize("各地要于2019年底前完成清理。")).raw == "2019年底前完成"
+    # ordinary words are no deadline in running text
+    assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None
+    assert find_deadline(normalize("到2025年，体育竞赛表演产业总规模达到2万亿元。")) is None
+
+
+def test_a_clause_gets_its_deadline_with_the_document_year():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("关于做好督查工作的通知\n发布日期:2019-03-01\n一、重点工作\n1.开展督查。（5月底完成，牵头考核单位：国务院办公厅）\n",
+                     "d")
+    item = doc.clauses[-1]
+    assert item.deadline.raw == "5月底完成" and item.deadline.iso == "2019-05-31"
+    assert item.unit_names("lead") == ["国务院办公厅"]

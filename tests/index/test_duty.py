@@ -1,0 +1,212 @@
+"""The duty rule chain: every rule on its own, then every form on a real notice and on one of ours.
+
+Real examples are quoted from eval/corpus/govcn; "ours" are written for forms that corpus lacks
+(other ministries, provinces and cities), so a rule is never fitted to one file.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhengce.index.cleaning import normalize
+from zhengce.index.duty import (
+    DutyContext,
+    find_duties,
+    read_paren,
+    rule_convention,
+    rule_guide,
+    rule_implied,
+    rule_label,
+    rule_labelled_lines,
+    rule_lead,
+    rule_lead_phrase,
+    rule_responsible,
+    rule_support,
+)
+
+
+def units(text, ctx=None, level="national"):
+    ctx = ctx or DutyContext(level=level)
+    return [(u.name, u.role, u.basis) for u in find_duties(normalize(text), ctx).units]
+
+
+def groups(got):
+    return [(g.names, g.kind) for g in got]
+
+
+# ---- each rule on its own -------------------------------------------------------------------
+
+def test_rule_convention_sets_the_document_convention():
+    ctx = DutyContext()
+    assert rule_convention("排在第一位的部门为牵头部门", ctx) == [] and ctx.first_is_lead
+    ctx = DutyContext()
+    assert rule_convention("列第一位者为牵头单位", ctx) == [] and ctx.first_is_lead
+    assert rule_convention("下同", DutyContext()) is None
+
+
+def test_rule_implied_remembers_the_unit_for_later_clauses():
+    ctx = DutyContext()
+    assert rule_implied("以下均需各省级人民政府落实", ctx) == []
+    assert ctx.implied == ("各省级人民政府",)
+    assert rule_implied("不再列出", DutyContext()) is None
+
+
+def test_rule_label_reads_duty_labels_and_stops_at_others():
+    ctx = DutyContext()
+    assert groups(rule_label("牵头单位:市科技局", ctx)) == [(["市科技局"], "lead")]
+    assert groups(rule_label("牵头考核单位:国务院办公厅", ctx)) == [(["国务院办公厅"], "lead")]
+    assert groups(rule_label("配合单位:市财政局、市教育局", ctx)) == [(["市财政局", "市教育局"], "support")]
+    assert groups(rule_label("负责部门:市场监管总局", ctx)) == [(["市场监管总局"], "listed")]
+    assert rule_label("适用范围:全国各类市场主体", ctx) == []
+    assert rule_label("财政部负责", ctx) is None
+
+
+def test_rules_lead_support_guide_responsible():
+    ctx = DutyContext()
+    assert groups(rule_lead("国家发展改革委牵头", ctx)) == [(["国家发展改革委"], "lead")]
+    assert groups(rule_support("财政部、自然资源部参与", ctx)) == [(["财政部", "自然资源部"], "support")]
+    assert groups(rule_support("财政部配合", ctx)) == [(["财政部"], "support")]
+    assert groups(rule_guide("教育部指导", ctx)) == [(["教育部"], "support")]
+    assert groups(rule_responsible("税务总局、财政部、海关总署负责", ctx)) == \
+        [(["税务总局", "财政部", "海关总署"], "listed")]
+    assert groups(rule_responsible("各省级人民政府按职责分工负责", ctx)) == [(["各省级人民政府"], "listed")]
+    assert groups(rule_responsible("财政部会同有关部门负责", ctx)) == [(["财政部"], "lead")]
+    assert rule_responsible("财政部配合", ctx) is None
+
+
+def test_read_paren_refuses_a_sentence():
+    # content_5365341.htm: a parenthesis that says who is responsible *inside* schools; no unit list.
+    assert read_paren("技工院校内由人力资源社会保障行政部门负责", DutyContext()) is None
+    assert read_paren("以下简称培训评价组织", DutyContext()) is None
+
+
+def test_text_rules():
+    ctx = DutyContext(level="city")
+    assert groups(rule_labelled_lines("牵头单位:市科技局;配合单位:市财政局", ctx)) == \
+        [(["市科技局"], "lead"), (["市财政局"], "support")]
+    assert groups(rule_lead_phrase("由市财政局牵头,市审计局配合,开展评价。", ctx)) == \
+        [(["市财政局"], "lead"), (["市审计局"], "support")]
+
+
+# ---- every form: a real example and one of ours ---------------------------------------------
+
+def test_list_then_responsible_real_and_ours():
+    # content_5350734.htm (no convention stated in that notice): nobody is lead.
+    assert units("（体育总局、民政部、人力资源社会保障部负责）") == [
+        ("体育总局", "support", "listed"), ("民政部", "support", "listed"),
+        ("人力资源社会保障部", "support", "listed")]
+    assert units("（省教育厅、省财政厅负责）", level="province") == [
+        ("省教育厅", "support", "listed"), ("省财政厅", "support", "listed")]
+
+
+def test_convention_holds_from_there_on():
+    # content_5361158.htm
+    ctx = DutyContext(level="national")
+    first = units("推广试点。（税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）", ctx)
+    assert first == [("税务总局", "lead", "convention"), ("财政部", "support", "convention"),
+                     ("海关总署", "support", "convention")]
+    assert units("提前适用政策。（海关总署、财政部、税务总局负责）", ctx)[0] == ("海关总署", "lead", "convention")
+    # ours: the other wording, with 等 stripped
+    ctx = DutyContext(level="national")
+    assert units("（财政部、税务总局等负责。列第一位者为牵头单位，下同）", ctx)[0] == ("财政部", "lead", "convention")
+    assert units("（商务部、海关总署负责）", ctx)[0] == ("商务部", "lead", "convention")
+
+
+def test_a_convention_sentence_outside_parentheses():
+    ctx = DutyContext(level="national")
+    units("各项任务中排在第一位的部门为牵头部门，下同。", ctx)
+    assert units("（科技部、教育部负责）", ctx)[0] == ("科技部", "lead", "convention")
+
+
+@pytest.mark.parametrize("text", ["（国家发展改革委牵头，财政部、自然资源部参与）",
+                                  "(国家发展改革委牵头,财政部、自然资源部参与)"])
+def test_lead_and_participants_full_and_half_width(text):
+    assert units(text) == [("国家发展改革委", "lead", "explicit"), ("财政部", "support", "explicit"),
+                           ("自然资源部", "support", "explicit")]
+
+
+def test_lead_and_cooperating():
+    # content_5347465.htm has "省级政府办公厅牵头、省级有关部门参与" in prose; ours, in a parenthesis:
+    assert units("（省商务厅牵头，省财政厅配合）", level="province") == [
+        ("省商务厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]
+
+
+def test_guide_then_implement_and_the_implied_unit():
+    ctx = DutyContext(level="national")
+    assert units("（教育部指导，各省级人民政府负责落实。以下均需各省级人民政府落实，不再列出）", ctx) == [
+        ("教育部", "support", "explicit"), ("各省级人民政府", "support", "listed")]
+    later = units("（人力资源社会保障部负责）", ctx)
+    assert ("各省级人民政府", "support", "convention") in later
+
+
+def test_labelled_parenthesis_stops_at_the_next_label():
+    assert units("（负责部门：市场监管总局；适用范围：全国各类市场主体）") == [
+        ("市场监管总局", "lead", "listed_first")]
+
+
+def test_collective_units_with_etc_and_provinces():
+    found = find_duties(normalize("（国家发展改革委、财政部等和各省级人民政府负责）"), DutyContext(level="national"))
+    assert [(u.name, u.collective) for u in found.units] == [
+        ("国家发展改革委", False), ("财政部", False), ("各省级人民政府", True)]
+    assert units("（教育部、人力资源社会保障部牵头，各省级人民政府按职责分工负责）") == [
+        ("教育部", "lead", "explicit"), ("人力资源社会保障部", "lead", "explicit"),
+        ("各省级人民政府", "support", "listed")]
+
+
+def test_deadline_and_assessment_lead():
+    found = find_duties(normalize("（5月底完成，牵头考核单位：国务院办公厅）"), DutyContext(level="national"))
+    assert [(u.name, u.role) for u in found.units] == [("国务院办公厅", "lead")]
+
+
+def test_labelled_lines_real_seed_and_ours():
+    assert units("牵头单位：市科技局；配合单位：市财政局、市教育局", level="city") == [
+        ("市科技局", "lead", "explicit"), ("市财政局", "support", "explicit"), ("市教育局", "support", "explicit")]
+    assert units("责任部门：省科技厅、省财政厅", level="province") == [
+        ("省科技厅", "lead", "listed_first"), ("省财政厅", "support", "listed")]
+
+
+def test_lead_phrase_keeps_the_cooperating_unit():
+    assert units("由市财政局牵头，市审计局配合，开展绩效评价。", level="city") == [
+        ("市财政局", "lead", "explicit"), ("市审计局", "support", "explicit")]
+    assert units("由省发展改革委牵头，会同省工信厅、省财政厅等部门研究制定。", level="province") == [
+        ("省发展改革委", "lead", "explicit"), ("省工业和信息化厅", "support", "explicit"),
+        ("省财政厅", "support", "explicit")]
+
+
+def test_names_never_keep_etc_and_collectives_are_not_invented():
+    found = find_duties(normalize("（财政部等部门负责）"), DutyContext())
+    assert [u.name for u in found.units] == ["财政部"]
+    found = find_duties(normalize("（各市、县人民政府负责）"), DutyContext(level="province"))
+    assert [(u.name, u.collective) for u in found.units] == [("各市、县人民政府", True)]
+
+
+def test_a_duty_parenthesis_leaves_the_text():
+    found = find_duties(normalize("推进工作。（海关总署负责）"), DutyContext())
+    assert found.text == "推进工作。" and found.forms == ("paren:responsible",)
+    kept = find_duties(normalize("推进。（技工院校内由人力资源社会保障行政部门负责）"), DutyContext())
+    assert kept.units == () and "技工院校内" in kept.text
+
+
+# ---- property: names are names ---------------------------------------------------------------
+
+NAME_PARTS = st.sampled_from(["财政部", "海关总署", "市科技局", "省教育厅", "各省级人民政府", "有关部门", "郑州",
+                              "洛阳", "新乡市人民政府", "县〔区〕人民政府", "发展改革委", "等", "工信部"])
+SEPS = st.sampled_from(["、", "，", ",", "；", "等", "和"])
+TAILS = st.sampled_from(["负责", "牵头", "参与", "配合", "等负责", "按职责分工负责", "负责落实", "指导"])
+LABELS = st.sampled_from(["", "牵头单位：", "配合单位：", "责任单位：", "负责部门："])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(NAME_PARTS, SEPS), min_size=1, max_size=6), TAILS, LABELS,
+       st.sampled_from(["national", "province", "city", None]), st.booleans())
+def test_no_unit_name_is_empty_or_ends_in_a_role_word(parts, tail, label, level, full_width):
+    body = "".join(a + b for a, b in parts).rstrip("、，,；和")
+    text = f"推进工作。（{label}{body}{'' if label else tail}）"
+    if not full_width:
+        text = normalize(text)
+    for u in find_duties(normalize(text), DutyContext(level=level)).units:
+        assert u.name and u.name.strip() == u.name
+        assert not u.name.endswith(("等", "负责", "牵头", "参与", "配合")), u
+        assert u.role in ("lead", "support")
