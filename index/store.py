@@ -32,13 +32,14 @@ from pathlib import Path
 import numpy as np
 
 from zhengce.index import bm25
+from zhengce.index.builds import prune
 from zhengce.index.corpus import parse_text
 from zhengce.index.embedding import Embedder
+from zhengce.index.faults import fault_point
 from zhengce.index.model import HEADING, Clause, DocMeta, Document
 from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
-KEEP_BUILDS = 2
 PASSAGE_CHARS = 480
 
 
@@ -228,6 +229,7 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     tmp = builds / f"tmp-{build_id}"
     try:
         _write_dir(index, tmp)
+        fault_point("tmp-written")
         final = builds / build_id
         os.rename(tmp, final)
         if target.exists() and not target.is_symlink():
@@ -244,17 +246,8 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
 
 
 def _prune(builds: Path, keep: set[str]) -> None:
-    """Remove old builds (and leftovers of killed ones), keeping the newest few."""
-    entries = sorted((p for p in builds.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
-    kept = 0
-    for p in entries:
-        if os.path.realpath(p) in keep:
-            continue
-        if p.name.startswith("tmp-") and time.time() - p.stat().st_mtime < 3600:
-            continue  # maybe a build still running in another process
-        kept += 1
-        if kept >= KEEP_BUILDS or p.name.startswith("tmp-"):
-            shutil.rmtree(p, ignore_errors=True)
+    """Remove old builds, never one a running server holds (index/builds.py says which)."""
+    prune(builds, keep)
 
 
 def read_manifest(directory: Path) -> dict:
