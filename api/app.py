@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from zhengce.api.schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse
+from zhengce.api.schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse, printable
 from zhengce.search.answer import Answerer, unit_directory
 from zhengce.search.engine import FilterError, Filters, SearchEngine
 from zhengce.search.precedent import find_precedents, payload
@@ -72,7 +72,8 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        errors = [{"loc": [p if isinstance(p, int) else printable(p) for p in e.get("loc", ())],
+                   "msg": printable(e.get("msg", ""))} for e in exc.errors()]  # never echo unencodable text
         message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)
         return JSONResponse(status_code=422, content={"detail": message, "errors": errors})
 

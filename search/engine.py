@@ -18,6 +18,7 @@ from zhengce.index.store import ClauseIndex, load_index, read_manifest
 from zhengce.index.units import canonical
 from zhengce.search.excerpt import make_excerpt
 from zhengce.search.fusion import DEFAULT_FUSION, fuse
+from zhengce.search.query import cut_query
 from zhengce.search.retrievers import BM25Retriever, DenseRetriever
 
 MODES = ("bm25", "dense", "hybrid")
@@ -83,10 +84,12 @@ class SearchResult:
     hits: list[Hit]
     took_ms: float
     tokens: list[str]
+    note: str | None = None  # set when the query was cut (search/query.py)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "mode": self.mode, "took_ms": round(self.took_ms, 2),
-                "hits": [h.to_dict() for h in self.hits]}
+        out = {"query": self.query, "mode": self.mode, "took_ms": round(self.took_ms, 2),
+               "hits": [h.to_dict() for h in self.hits]}
+        return {**out, "note": self.note} if self.note else out
 
 
 class SearchEngine:
@@ -200,6 +203,7 @@ class SearchEngine:
     def search(self, query: str, k: int | None = None, mode: str | None = None,
                filters: Filters | None = None, fusion: str | None = None) -> SearchResult:
         t0 = time.perf_counter()
+        query, note = cut_query(query)  # before tokenizing and embedding: bounded cost
         k = k or self.k
         mode = mode or self.mode
         allowed = self.mask(filters or Filters())
@@ -211,4 +215,4 @@ class SearchEngine:
             excerpt, marks = make_excerpt(clause.text, tokens)
             hits.append(Hit(row, score, clause, excerpt, marks,
                             {name: r[row] for name, r in ranks.items() if row in r}))
-        return SearchResult(query, mode, hits, (time.perf_counter() - t0) * 1000, tokens)
+        return SearchResult(query, mode, hits, (time.perf_counter() - t0) * 1000, tokens, note)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from zhengce.index.cleaning import normalize
 from zhengce.search.engine import Hit, SearchEngine
+from zhengce.search.query import MAX_DRAFT_CHARS, cut_query
 
 MIN_COMMON = 2  # shorter common runs are noise (single characters like 的 or 、)
 
@@ -71,6 +72,7 @@ def timeline(precedents: list[Precedent]) -> list[dict]:
 def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: str | None = None,
                     exclude_id: str | None = None) -> tuple[list[Precedent], float]:
     t0 = time.perf_counter()
+    text, _ = cut_query(text, MAX_DRAFT_CHARS)  # before tokenizing and embedding (search/query.py)
     allowed = None
     if exclude_doc is not None:
         allowed = engine.index.doc_row != engine.index.doc_ids.index(exclude_doc)
@@ -91,5 +93,6 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
 
 def payload(text: str, found: list[Precedent], took_ms: float) -> dict:
     """The precedent response of the API and the CLI's JSON."""
-    return {"text": text, "took_ms": round(took_ms, 2), "hits": [p.to_dict() for p in found],
+    text, note = cut_query(text, MAX_DRAFT_CHARS)
+    return {**({"note": note} if note else {}), "text": text, "took_ms": round(took_ms, 2), "hits": [p.to_dict() for p in found],
             "timeline": timeline(found)}
