@@ -9,7 +9,6 @@ names no internals.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,8 +18,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
+from zhengce.api.limits import LimitSettings, install_limits
+from zhengce.api.reloading import EngineHolder
 from zhengce.api.schemas import AskRequest, PrecedentRequest, SearchRequest, SearchResponse, printable
-from zhengce.search.answer import Answerer, unit_directory
+from zhengce.search.answer import unit_directory
 from zhengce.search.engine import FilterError, Filters, SearchEngine
 from zhengce.search.precedent import find_precedents, payload
 
@@ -28,31 +29,13 @@ log = logging.getLogger("zhengce.api")
 STATIC = Path(__file__).parent / "static"
 
 
-class EngineHolder:
-    """The current engine; swapped whole when the index is reloaded."""
-
-    def __init__(self, engine: SearchEngine, index_dir: str | None):
-        self.engine = engine
-        self.answerer = Answerer(engine)
-        self.index_dir = index_dir
-        self._lock = threading.Lock()
-
-    def reload(self) -> SearchEngine:
-        """Load the newest build; requests in flight finish on the engine they started with."""
-        if not self.index_dir:
-            raise RuntimeError("this server was not started from an index directory")
-        with self._lock:
-            fresh = SearchEngine.open(self.index_dir, embedder=self.engine.embedder)
-            self.engine, self.answerer = fresh, Answerer(fresh)
-        return fresh
-
-
 def _filters(req: SearchRequest) -> Filters:
     return Filters(docs=tuple(req.doc), issuer=req.issuer, unit=req.unit, kind=req.kind,
                    year_from=req.year_from, year_to=req.year_to)
 
 
-def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None) -> FastAPI:
+def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None,
+               limits: LimitSettings | None = None) -> FastAPI:
     from zhengce.threads import pin_faiss
 
     pin_faiss(1)
@@ -64,6 +47,7 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
     app = FastAPI(title="zhengce", version="0.1.0",
                   description="Semantic search and question answering over Chinese policy notices.")
     app.state.holder = holder
+    install_limits(app, limits)  # body, concurrency, rate and host limits (api/limits.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -189,6 +173,6 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
             engine = holder.reload()
         except (IndexLoadError, RuntimeError) as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
-        return {"status": "reloaded", "manifest": engine.index.manifest}
+        return {"status": holder.last_status, "manifest": engine.index.manifest}
 
     return app

@@ -84,6 +84,8 @@ def _report_errors(errors, any_ok: bool) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from zhengce.api.serving import add_limit_arguments
+
     parser = argparse.ArgumentParser(
         prog="zhengce",
         description="Semantic search and question answering over Chinese policy notices.",
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default: {DEFAULT_INDEX})")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    add_limit_arguments(p)  # body, header, time, concurrency, rate and host limits (api/serving.py)
     p.set_defaults(func=cmd_serve)
     return parser
 
