@@ -1,16 +1,22 @@
-"""A bounded load test on loopback: ``python -m bench.load [--clients 16] [--seconds 30]``.
+"""A bounded load test on loopback: ``python -m bench.load [--clients 16] [--seconds 30] [--long-clients 4]``.
 
 Starts ``zhengce serve`` on 127.0.0.1, then N client threads send ``/search`` and
 ``/ask`` requests (alternating, varied questions) until the time is up. Reports
 requests served, errors (must be 0), latency percentiles and the server's
 resident memory sampled every second (it must stay flat). Writes JSON to
 ``--out``. Traffic only ever goes to the loopback address.
+
+With ``--long-clients M``, each client count is run twice: alone, then with M more clients
+sending 2,000-character random queries with ``k=100`` (issue 16, row 4). The normal clients'
+p95 with the long-query clients over their p95 without is printed as ``p95_ratio`` (target: at
+most 3) and the long-query clients' own figures go under ``long``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import threading
 import time
@@ -23,37 +29,47 @@ pin_threads()
 from bench.run import percentiles, queries, rss_mb, serve  # noqa: E402
 
 
-def load(url: str, pid: int, clients: int, seconds: float) -> dict:
+def long_queries(n: int, chars: int = 2000, seed: int = 16) -> list[str]:
+    """Random CJK text: nothing a cache or a short-circuit could help with."""
+    rng = random.Random(seed)
+    return ["".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars)) for _ in range(n)]
+
+
+def load(url: str, pid: int, clients: int, seconds: float, long_clients: int = 0) -> dict:
     import httpx
 
     qs = queries(600)
+    longs = long_queries(50) if long_clients else []
     times: list[float] = []
     errors: list[str] = []
+    long_times: list[float] = []
+    long_errors: list[str] = []
     lock = threading.Lock()
     deadline = time.time() + seconds
     memory: list[float] = []
 
-    def client_loop(i: int):
+    def client_loop(i: int, long: bool = False):
         n = i
-        with httpx.Client(timeout=30) as client:
+        pool, k = (longs, 100) if long else (qs, 10)
+        with httpx.Client(timeout=60) as client:
             while time.time() < deadline:
-                q = qs[n % len(qs)]
+                q = pool[n % len(pool)]
                 n += clients
                 t = time.perf_counter()
                 try:
                     if n % 2:
-                        r = client.post(url + "/search", json={"q": q, "k": 10})
+                        r = client.post(url + "/search", json={"q": q, "k": k})
                     else:
-                        r = client.post(url + "/ask", json={"question": q})
+                        r = client.post(url + "/ask", json={"question": q, "k": k})
                     ok = r.status_code == 200
                     detail = f"{r.status_code}"
                 except httpx.HTTPError as exc:
                     ok, detail = False, type(exc).__name__
                 dt = (time.perf_counter() - t) * 1000
                 with lock:
-                    times.append(dt)
+                    (long_times if long else times).append(dt)
                     if not ok:
-                        errors.append(detail)
+                        (long_errors if long else errors).append(detail)
 
     def sampler():
         while time.time() < deadline:
@@ -61,6 +77,7 @@ def load(url: str, pid: int, clients: int, seconds: float) -> dict:
             time.sleep(1)
 
     threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
+    threads += [threading.Thread(target=client_loop, args=(i, True)) for i in range(long_clients)]
     threads.append(threading.Thread(target=sampler))
     t0 = time.perf_counter()
     for t in threads:
@@ -68,10 +85,14 @@ def load(url: str, pid: int, clients: int, seconds: float) -> dict:
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    return {"clients": clients, "seconds": round(wall, 1), "requests": len(times), "errors": len(errors),
-            "error_kinds": sorted(set(errors)), "qps": round(len(times) / wall, 1), **percentiles(times),
-            "rss_mb_first": memory[0] if memory else None, "rss_mb_last": memory[-1] if memory else None,
-            "rss_mb_max": max(memory) if memory else None}
+    out = {"clients": clients, "long_clients": long_clients, "seconds": round(wall, 1), "requests": len(times),
+           "errors": len(errors), "error_kinds": sorted(set(errors)), "qps": round(len(times) / wall, 1),
+           **percentiles(times), "rss_mb_first": memory[0] if memory else None,
+           "rss_mb_last": memory[-1] if memory else None, "rss_mb_max": max(memory) if memory else None}
+    if long_clients:
+        out["long"] = {"requests": len(long_times), "errors": len(long_errors),
+                       "error_kinds": sorted(set(long_errors)), **(percentiles(long_times) if long_times else {})}
+    return out
 
 
 def main(argv=None) -> int:
@@ -80,10 +101,14 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--port", type=int, default=8766)
+    p.add_argument("--long-clients", type=int, default=0,
+                   help="also run each client count with this many more clients sending 2,000-character "
+                        "queries with k=100 (default 0: no such run)")
     p.add_argument("--out", default="bench/load.json")
     args = p.parse_args(argv)
-    if not 1 <= args.seconds <= 600 or any(not 1 <= c <= 64 for c in args.clients):
-        p.error("--seconds must be 1-600 and --clients 1-64 (the test is bounded)")
+    if not 1 <= args.seconds <= 600 or any(not 1 <= c <= 64 for c in args.clients) \
+            or not 0 <= args.long_clients <= 16:
+        p.error("--seconds must be 1-600, --clients 1-64 and --long-clients 0-16 (the test is bounded)")
     proc, url, ready, first = serve(Path(args.index), args.port)
     try:
         results = {"index": args.index, "startup_ready_s": ready, "runs": []}
@@ -91,11 +116,16 @@ def main(argv=None) -> int:
             run = load(url, proc.pid, c, args.seconds)
             results["runs"].append(run)
             print(json.dumps(run, ensure_ascii=False), flush=True)
+            if args.long_clients:
+                mixed = load(url, proc.pid, c, args.seconds, args.long_clients)
+                mixed["p95_ratio"] = round(mixed["p95"] / run["p95"], 2) if run.get("p95") else None
+                results["runs"].append(mixed)
+                print(json.dumps(mixed, ensure_ascii=False), flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if all(r["errors"] == 0 for r in results["runs"]) else 1
+    return 0 if all(r["errors"] == 0 and r.get("long", {}).get("errors", 0) == 0 for r in results["runs"]) else 1
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def cmd_chunk(args: argparse.Namespace) -> int:
         for w in doc.warnings:
             print(f"  warning: {w}", file=sys.stderr)
         print()
-    return _report_errors(report.errors, bool(report.documents))
+    return _report_errors(report.errors, bool(report.documents), report.skipped)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -72,10 +72,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
                         "index_number", "encoding"):
                 print(f"  {key:15s} {d[key] if d[key] is not None else '-'}")
             print(f"  {'clauses':15s} {d['clauses']}\n")
-    return _report_errors(report.errors, bool(report.documents))
+    return _report_errors(report.errors, bool(report.documents), report.skipped)
 
 
-def _report_errors(errors, any_ok: bool) -> int:
+def _report_errors(errors, any_ok: bool, skipped=()) -> int:
+    for entry in skipped:
+        print(f"skipped {entry}", file=sys.stderr)
     for err in errors:
         print(f"error: {err}", file=sys.stderr)
     if errors and not any_ok:
