@@ -39,9 +39,13 @@ class Lease:
         self.build = build
         folder = build.parent / LEASES
         folder.mkdir(exist_ok=True)
-        self.path = folder / f"{build.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        name = f"{build.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        # Locked under a hidden name, then renamed: a pruner never sees an unlocked lease.
+        hidden = folder / f".{name}"
+        self._fd: int | None = os.open(hidden, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(self._fd, fcntl.LOCK_SH)
+        self.path = folder / name
+        os.rename(hidden, self.path)
 
     def release(self) -> None:
         if self._fd is None:
@@ -73,6 +77,8 @@ def leased(builds: Path) -> set[str]:
     if not folder.is_dir():
         return names
     for lease in folder.iterdir():
+        if lease.name.startswith("."):
+            continue  # being created
         try:
             fd = os.open(lease, os.O_RDONLY)
         except OSError:
