@@ -29,17 +29,15 @@ pin_threads()
 from bench.run import percentiles, queries, rss_mb, serve  # noqa: E402
 
 
-def long_queries(n: int, chars: int = 2000, seed: int = 16) -> list[str]:
-    """Random CJK text: nothing a cache or a short-circuit could help with."""
-    rng = random.Random(seed)
-    return ["".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars)) for _ in range(n)]
+def long_query(rng: random.Random, chars: int = 2000) -> str:
+    """Random CJK text, new for every request: no cache can help with it."""
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
 
 
 def load(url: str, pid: int, clients: int, seconds: float, long_clients: int = 0) -> dict:
     import httpx
 
     qs = queries(600)
-    longs = long_queries(50) if long_clients else []
     times: list[float] = []
     errors: list[str] = []
     long_times: list[float] = []
@@ -50,10 +48,10 @@ def load(url: str, pid: int, clients: int, seconds: float, long_clients: int = 0
 
     def client_loop(i: int, long: bool = False):
         n = i
-        pool, k = (longs, 100) if long else (qs, 10)
+        rng, k = random.Random(16 + i), (100 if long else 10)
         with httpx.Client(timeout=60) as client:
             while time.time() < deadline:
-                q = pool[n % len(pool)]
+                q = long_query(rng) if long else qs[n % len(qs)]
                 n += clients
                 t = time.perf_counter()
                 try:
