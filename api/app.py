@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 
 from zhengce import __version__
 from zhengce.api import routes_corpus, routes_query
-from zhengce.api.deps import EngineHolder
+from zhengce.api.limits import LimitSettings, install_limits
+from zhengce.api.reloading import EngineHolder
+from zhengce.api.schemas import printable
 from zhengce.search.engine import SearchEngine
 
 log = logging.getLogger("zhengce.api")
@@ -26,7 +28,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 async def _validation(request: Request, exc: RequestValidationError):
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    errors = [{"loc": [p if isinstance(p, int) else printable(p) for p in e.get("loc", ())],
+               "msg": printable(e.get("msg", ""))} for e in exc.errors()]  # never echo unencodable text
     message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)
     return JSONResponse(status_code=422, content={"detail": message, "errors": errors})
 
@@ -36,7 +39,8 @@ async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a
     return JSONResponse(status_code=500, content={"detail": "internal error"})
 
 
-def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None) -> FastAPI:
+def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None,
+               limits: LimitSettings | None = None) -> FastAPI:
     from zhengce.threads import pin_faiss
 
     pin_faiss(1)
@@ -51,6 +55,7 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(routes_query.router)
     app.include_router(routes_corpus.router)
+    install_limits(app, limits)  # body, concurrency, rate and host limits (api/limits.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

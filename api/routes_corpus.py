@@ -75,4 +75,4 @@ def reload(holder: HolderDep):
         engine = holder.reload()
     except (IndexLoadError, RuntimeError) as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
-    return {"status": "reloaded", "manifest": engine.index.manifest}
+    return {"status": holder.last_status, "manifest": engine.index.manifest}

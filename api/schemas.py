@@ -7,12 +7,32 @@ turned into :class:`zhengce.index.contract.Filters` by ``Filters.from_request``.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from zhengce.search.fusion import FusionName, Mode
+from zhengce.search.query import MAX_DRAFT_CHARS, MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 2000  # longer input is cut, never refused with a 500
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def valid_text(value: str) -> str:
+    """Every string field: refuse lone surrogates (they cannot be encoded, so cannot be echoed)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text (holds a lone surrogate)") from None
+    return value
+
+
+def printable(value: object) -> str:
+    """A string safe to put in a response: anything unencodable becomes an escape."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Every string a request carries, list items included, is checked the same way.
+Text = Annotated[str, AfterValidator(valid_text)]
 
 
 def clean_query(value: str) -> str:
@@ -23,7 +43,7 @@ def clean_query(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("query is empty or only whitespace")
-    return value[:MAX_QUERY_CHARS]
+    return value  # long queries are cut by the engine, with a note (search/query.py)
 
 
 class FilterFields(BaseModel):
@@ -31,18 +51,19 @@ class FilterFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    doc: list[str] = Field(default_factory=list, description="only these document ids")
-    unit: str | None = Field(None, max_length=100, description="only clauses naming this unit")
-    issuer: str | None = Field(None, max_length=100, description="only documents of this issuer")
-    kind: str | None = Field(None, max_length=20, description="document kind, e.g. 通知")
+    doc: list[Text] = Field(default_factory=list, description="only these document ids")
+    unit: Text | None = Field(None, max_length=100, description="only clauses naming this unit")
+    issuer: Text | None = Field(None, max_length=100, description="only documents of this issuer")
+    kind: Text | None = Field(None, max_length=20, description="document kind, e.g. 通知")
     year_from: int | None = Field(None, ge=1900, le=2100)
     year_to: int | None = Field(None, ge=1900, le=2100)
-    date_from: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
-    date_to: str | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
+    date_from: Text | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
+    date_to: Text | None = Field(None, pattern=ISO_DATE, description="YYYY-MM-DD, inclusive")
 
 
 class SearchRequest(FilterFields):
-    q: str = Field(..., description="the question or topic", examples=["谁负责科技成果转化"])
+    q: Text = Field(..., description=f"the question or topic (cut to {MAX_QUERY_CHARS} characters, with a note)",
+                    examples=["谁负责科技成果转化"])
     k: int = Field(10, ge=1, le=100, description="number of hits")
     mode: Mode = "hybrid"
     fusion: FusionName = "weighted"
@@ -54,7 +75,8 @@ class SearchRequest(FilterFields):
 
 
 class AskRequest(FilterFields):
-    question: str = Field(..., description="a question in Chinese", examples=["谁负责科技成果转化"])
+    question: Text = Field(..., description=f"a question in Chinese (cut to {MAX_QUERY_CHARS} characters, "
+                                            "with a note)", examples=["谁负责科技成果转化"])
     k: int = Field(10, ge=1, le=100)
     mode: Mode = "hybrid"
 
@@ -65,7 +87,8 @@ class AskRequest(FilterFields):
 
 
 class PrecedentRequest(FilterFields):
-    text: str = Field(..., description="a draft clause", examples=["完善科技贷款风险补偿机制"])
+    text: Text = Field(..., description=f"a draft clause (cut to {MAX_DRAFT_CHARS} characters, with a note)",
+                       examples=["完善科技贷款风险补偿机制"])
     k: int = Field(10, ge=1, le=100)
 
     @field_validator("text")
@@ -116,6 +139,7 @@ class SearchResponse(Out):
     mode: str
     took_ms: float
     hits: list[HitOut]
+    note: str | None = Field(None, description="set when the query was cut")
 
 
 class UnitAnswerOut(Out):

@@ -202,12 +202,18 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
         else:
             parent.counters[prefix] = parent.counters.get(prefix, 0) + 1
             seg = f"{prefix}{parent.counters[prefix]}"
+        # A repeated number gets the next free ``~n``; "_next" remembers where each base's search
+        # stopped, so n repeats cost O(n) in all, not O(n^2) (issue 16: 45,000 `一、` lines took 182 s).
         taken = parent.counters.setdefault("_taken", set())
-        base, n = seg, 1
+        after = parent.counters.setdefault("_next", {})
+        base, n = seg, after.get(seg, 1)
+        if n > 1:
+            seg = f"{base}~{n}"
         while seg in taken:
             n += 1
             seg = f"{base}~{n}"
         taken.add(seg)
+        after[base] = n
         return seg
 
     for block in group_blocks(lines):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -77,6 +78,7 @@ class IndexReader(Protocol):
     """The read-only interface of an index (rows are the ranked clauses, in a fixed order)."""
 
     manifest: dict
+    directory: Path | None  # the build it was loaded from (servers hold a lease on it), if any
 
     def __len__(self) -> int: ...
 

@@ -16,7 +16,8 @@ from zhengce.index.aliases import Aliases
 from zhengce.index.chunking import build_clauses
 from zhengce.index.cleaning import find_lines
 from zhengce.index.model import DocMeta, Document, Span
-from zhengce.index.reading import SUPPORTED_SUFFIXES, ReadError, read_file
+from zhengce.index.reading import ReadError, read_file
+from zhengce.index.walk import Skipped, collect
 
 
 class NoClausesError(ReadError):
@@ -108,26 +109,20 @@ def load_document(path: str | Path, aliases: Aliases | None = None, doc_id: str 
 class IngestReport:
     documents: list[Document] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # folder entries not read, with the reason
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders named (sorted, recursive)."""
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES - {""} \
-                        and not child.name.startswith("."):
-                    yield child
-        else:
-            yield p
+def expand_paths(paths: Iterable[str | Path], follow_symlinks: bool = False) -> Iterator[Path]:
+    """Files named, and the supported files inside folders named (sorted, recursive; index/walk.py)."""
+    yield from collect(paths, follow_symlinks)[0]
 
 
-def ingest(paths: Iterable[str | Path], progress=None, aliases: Aliases | None = None) -> IngestReport:
-    """Parse every file; a file that fails is reported and the rest go on."""
+def ingest(paths: Iterable[str | Path], progress=None, aliases: Aliases | None = None,
+           follow_symlinks: bool = False) -> IngestReport:
+    """Parse every file; a file that fails is reported and the rest go on (folder skips too)."""
     report = IngestReport()
     seen: set[str] = set()
-    files = list(expand_paths(paths))
+    files, report.skipped = collect(paths, follow_symlinks)
     # The same notice saved as .htm and .pdf: both are kept, their ids carry the format.
     stems: dict[tuple[str, str], int] = {}
     for p in files:

@@ -254,6 +254,9 @@ def read_file(path: str | Path) -> SourceText:
     if size > MAX_BYTES:
         raise ReadError(p, f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES / 2**20:.0f} MiB, "
                            "set ZHENGCE_MAX_FILE_MB to raise it)")
+    from zhengce.index.limits import check_unpacked_size  # a cycle at module level
+
+    check_unpacked_size(p, suffix)  # a .docx or .pdf that unpacks past the limit is refused here
     meta: dict[str, str] = {}
     pages: tuple[int, ...] = ()
     if suffix in PDF_SUFFIXES:

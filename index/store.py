@@ -35,6 +35,7 @@ import numpy as np
 
 from zhengce.index import bm25
 from zhengce.index.aliases import Aliases
+from zhengce.index.builds import prune
 from zhengce.index.calibration import calibration_for
 from zhengce.index.embedding import Embedder
 from zhengce.index.faults import fault_point
@@ -43,7 +44,6 @@ from zhengce.index.reader import ClauseIndex
 from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 2
-KEEP_BUILDS = 2
 PASSAGE_CHARS = 480
 
 
@@ -196,6 +196,7 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     tmp = builds / f"tmp-{build_id}"
     try:
         _write_dir(index, tmp)
+        fault_point("tmp-written")
         final = builds / build_id
         os.rename(tmp, final)
         fault_point("publish:renamed")
@@ -208,23 +209,9 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    _prune(builds, keep={os.path.realpath(target)})
+    prune(builds, keep={os.path.realpath(target)})  # never a build a running server holds
     index.directory = Path(os.path.realpath(target))
     return target
-
-
-def _prune(builds: Path, keep: set[str]) -> None:
-    """Remove old builds (and leftovers of killed ones), keeping the newest few."""
-    entries = sorted((p for p in builds.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
-    kept = 0
-    for p in entries:
-        if os.path.realpath(p) in keep:
-            continue
-        if p.name.startswith("tmp-") and time.time() - p.stat().st_mtime < 3600:
-            continue  # maybe a build still running in another process
-        kept += 1
-        if kept >= KEEP_BUILDS or p.name.startswith("tmp-"):
-            shutil.rmtree(p, ignore_errors=True)
 
 
 def read_manifest(directory: Path) -> dict:

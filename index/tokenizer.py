@@ -40,6 +40,30 @@ def default_stopwords() -> frozenset[str]:
     return frozenset(read_word_list(DATA / "stopwords.txt"))
 
 
+_BASE_JIEBA = None
+
+
+def _fresh_jieba():
+    """A jieba tokenizer with the base dictionary, sharing its words with every other one.
+
+    ``initialize()`` unmarshals ~350,000 words anew for each tokenizer; an index reload then
+    leaves the old ones as heap fragments (issue 16, row 7: memory grew with every reload).
+    A shallow copy of one loaded dictionary allocates a single table, freed whole.
+    """
+    import jieba
+
+    global _BASE_JIEBA
+    if _BASE_JIEBA is None:
+        base = jieba.Tokenizer()
+        base.initialize()
+        _BASE_JIEBA = base
+    fresh = jieba.Tokenizer()
+    fresh.FREQ, fresh.total = dict(_BASE_JIEBA.FREQ), _BASE_JIEBA.total
+    fresh.dictionary = _BASE_JIEBA.dictionary
+    fresh.initialized = True
+    return fresh
+
+
 class Tokenizer:
     """jieba search-mode tokenizer with its own dictionary (the global one is untouched)."""
 
@@ -52,8 +76,7 @@ class Tokenizer:
         jieba.setLogLevel(logging.WARNING)
         self.user_words = sorted({w for w in user_words if w})
         self.stopwords = frozenset(stopwords)
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = _fresh_jieba()
         for word in self.user_words:
             self._jieba.add_word(word, freq=max(2000, 200 * len(word)))
         self._cache: dict[str, list[str]] = {}

@@ -25,6 +25,7 @@ from zhengce.search.duty import UnitAnswer, aggregate_units, clause_ref, duty_se
 from zhengce.search.engine import SearchEngine
 from zhengce.search.hits import Hit
 from zhengce.search.intent import DUTY, UNIT, detect
+from zhengce.search.query import cut_query
 
 DUTY_CANDIDATES = 10
 UNIT_CITATIONS = 50
@@ -42,9 +43,11 @@ class Answer:
     took_ms: float = 0.0
     topic: str = ""
     groups: list[dict] = field(default_factory=list)
+    note: str | None = None  # set when the question was cut (search/query.py)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "intent": self.intent, "answerable": self.answerable,
+        note = {"note": self.note} if self.note else {}
+        return {**note, "question": self.question, "intent": self.intent, "answerable": self.answerable,
                 "answer": self.answer, "confidence": round(self.confidence, 4),
                 "units": [u.to_dict() for u in self.units],
                 "citations": [dict(h.to_dict(), weak=not self.answerable) for h in self.citations],
@@ -64,6 +67,7 @@ class Answerer:
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             filters: Filters | None = None) -> Answer:
         t0 = time.perf_counter()
+        question, note = cut_query(question)  # before tokenizing and embedding: bounded cost
         k = k or self.k
         intent = detect(question, self.engine.index.unit_names())
         if intent.kind == UNIT:
@@ -71,6 +75,7 @@ class Answerer:
         else:
             answer = self._topic_answer(question, intent.kind, intent.topic, k, mode or self.mode, filters)
         answer.took_ms = (time.perf_counter() - t0) * 1000
+        answer.note = note
         return answer
 
     def _topic_answer(self, question, kind, topic, k, mode, filters) -> Answer:

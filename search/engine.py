@@ -19,6 +19,7 @@ from zhengce.index.contract import Filters, IndexReader
 from zhengce.index.embedding import Embedder, make_embedder
 from zhengce.search.fusion import DEFAULT_FUSION, MODES, fuse
 from zhengce.search.hits import Hit, HitBuilder
+from zhengce.search.query import cut_query
 from zhengce.search.retrievers import BM25Retriever, DenseRetriever, Ranking, Retriever
 
 MIN_CANDIDATES = 50
@@ -48,10 +49,12 @@ class SearchResult:
     hits: list[Hit]
     took_ms: float
     ranked: Ranked | None = None
+    note: str | None = None  # set when the query was cut (search/query.py)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "mode": self.mode, "took_ms": round(self.took_ms, 2),
-                "hits": [h.to_dict() for h in self.hits]}
+        out = {"query": self.query, "mode": self.mode, "took_ms": round(self.took_ms, 2),
+               "hits": [h.to_dict() for h in self.hits]}
+        return {**out, "note": self.note} if self.note else out
 
 
 class SearchEngine:
@@ -97,9 +100,10 @@ class SearchEngine:
     def search(self, query: str, k: int | None = None, mode: str | None = None,
                filters: Filters | None = None, fusion: str | None = None) -> SearchResult:
         t0 = time.perf_counter()
+        query, note = cut_query(query)  # before tokenizing and embedding: bounded cost
         k = k or self.k
         mode = mode or self.mode
         allowed = self.index.compile_filters(filters or Filters())
         ranked = self.rank(query, k, mode, allowed, fusion)
         hits = self.hits.build(query, ranked.rows.tolist(), ranked.scores.tolist(), ranked.ranks)
-        return SearchResult(query, mode, hits, (time.perf_counter() - t0) * 1000, ranked)
+        return SearchResult(query, mode, hits, (time.perf_counter() - t0) * 1000, ranked, note)

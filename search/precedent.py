@@ -16,6 +16,7 @@ from zhengce.index.cleaning import normalize
 from zhengce.index.contract import Filters
 from zhengce.search.engine import SearchEngine
 from zhengce.search.hits import Hit
+from zhengce.search.query import MAX_DRAFT_CHARS, cut_query
 
 MIN_COMMON = 2  # shorter common runs are noise (single characters like 的 or 、)
 
@@ -75,6 +76,7 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
                     ) -> tuple[list[Precedent], float]:
     """Clauses like ``text`` (hybrid), most similar first; optionally not from one document."""
     t0 = time.perf_counter()
+    text, _ = cut_query(text, MAX_DRAFT_CHARS)  # before tokenizing and embedding (search/query.py)
     index = engine.index
     allowed = index.compile_filters(filters or Filters())
     if exclude_doc is not None:
@@ -92,5 +94,6 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
 
 def payload(text: str, found: list[Precedent], took_ms: float) -> dict:
     """The precedent response of the API and the CLI's JSON."""
-    return {"text": text, "took_ms": round(took_ms, 2), "hits": [p.to_dict() for p in found],
-            "timeline": timeline(found)}
+    text, note = cut_query(text, MAX_DRAFT_CHARS)
+    return {**({"note": note} if note else {}), "text": text, "took_ms": round(took_ms, 2),
+            "hits": [p.to_dict() for p in found], "timeline": timeline(found)}

@@ -55,7 +55,7 @@ def cmd_chunk(args: argparse.Namespace) -> int:
         for w in doc.warnings:
             print(f"  warning: {w}", file=sys.stderr)
         print()
-    return _report_errors(report.errors, bool(report.documents))
+    return _report_errors(report.errors, bool(report.documents), report.skipped)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -73,10 +73,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
                         "index_number", "encoding"):
                 print(f"  {key:15s} {d[key] if d[key] is not None else '-'}")
             print(f"  {'clauses':15s} {d['clauses']}\n")
-    return _report_errors(report.errors, bool(report.documents))
+    return _report_errors(report.errors, bool(report.documents), report.skipped)
 
 
-def _report_errors(errors, any_ok: bool) -> int:
+def _report_errors(errors, any_ok: bool, skipped=()) -> int:
+    for entry in skipped:
+        print(f"skipped {entry}", file=sys.stderr)
     for err in errors:
         print(f"error: {err}", file=sys.stderr)
     if errors and not any_ok:
@@ -101,6 +103,8 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from zhengce.api.serving import add_limit_arguments
+
     parser = argparse.ArgumentParser(
         prog="zhengce",
         description="Semantic search and question answering over Chinese policy notices.",
@@ -131,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
                    help="remove a document from the existing index (repeatable)")
     p.add_argument("--json", action="store_true", help="print the build summary as JSON")
+    p.add_argument("--wait", action="store_true",
+                   help="if another build of this index is running, wait for it (default: exit 2)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="index files that symlinks in a folder lead to outside it (default: skip them)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the index",
@@ -193,11 +201,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    add_limit_arguments(p)  # body, header, time, concurrency, rate and host limits (api/serving.py)
     p.set_defaults(func=cmd_serve)
     return parser
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    """Hold the index's writer lock (index/locking.py) for the whole build, then build."""
+    from zhengce.index.builds import remove_leftovers
+    from zhengce.index.locking import IndexBusy, LocationError, writer_lock
+
+    try:
+        with writer_lock(args.index, wait=args.wait):
+            for name in remove_leftovers(args.index):
+                print(f"note: removed {name}, left by a build that did not finish", file=sys.stderr)
+            return _build(args)
+    except (IndexBusy, LocationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace) -> int:
     import time
 
     from zhengce.index.corpus import ingest
@@ -218,7 +242,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     spec = args.embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
     embedder = make_embedder(spec)
     paths = args.paths or ([] if (args.add or args.remove) else [DEFAULT_SEEDS])
-    report = ingest(paths, progress=_file_progress)
+    report = ingest(paths, progress=_file_progress, follow_symlinks=args.follow_symlinks)
     docs = report.documents
     if args.add or args.remove:
         if previous is None:
@@ -231,7 +255,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         replaced = {d.doc_id for d in docs} | set(args.remove)
         docs = [d for d in previous.stored_documents() if d.doc_id not in replaced] + docs
     if not docs:
-        for err in report.errors:
+        for err in [*report.errors, *report.skipped]:
             print(f"error: {err}", file=sys.stderr)
         print("error: no notice could be read; nothing indexed (the existing index is unchanged)",
               file=sys.stderr)
@@ -241,6 +265,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     save_index(index, target)
     warnings = [f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings]
     summary.update({"index": str(target), "errors": [str(e) for e in report.errors], "warnings": warnings,
+                    "skipped": [str(s) for s in report.skipped],
                     "embedder": embedder.name, "seconds": round(time.perf_counter() - t0, 2)})
     if args.json:
         _print_json(summary)
@@ -254,6 +279,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  warning: {w}", file=sys.stderr)
         for err in report.errors:
             print(f"  skipped {err}", file=sys.stderr)
+    for entry in report.skipped:
+        print(f"  skipped {entry}", file=sys.stderr)
     return 1 if report.errors else 0
 
 

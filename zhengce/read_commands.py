@@ -202,13 +202,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from zhengce.api.app import create_app
+    from zhengce.api.serving import server_config, settings_from_args
     from zhengce.index.store import IndexLoadError
 
+    limits = settings_from_args(args)
     try:
-        app = create_app(args.index)
+        app = create_app(args.index, limits=limits)
     except IndexLoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"serving {args.index} on http://{args.host}:{args.port}/  (API docs: /docs)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.Server(server_config(app, args.host, args.port, limits, log_level="warning")).run()
     return 0

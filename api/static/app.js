@@ -212,15 +212,16 @@ async function showUnits(name) {
 function currentMode() { return document.querySelector("input[name=mode]:checked").value; }
 
 function route() {
-  const hash = decodeURIComponent(location.hash.slice(1) || "/");
+  // Split the raw hash first, then decode each part: ids may hold "?", "#", "%", spaces, emoji.
+  const raw = location.hash.slice(1) || "/";
+  const cut = raw.indexOf("?");
+  const hash = cut < 0 ? raw : raw.slice(0, cut);
+  const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
   if (hash.startsWith("/doc/")) {
-    const [path, query] = hash.slice(5).split("?");
-    const clause = new URLSearchParams(query || "").get("clause");
-    showDocument(path, clause);
+    showDocument(decodeURIComponent(hash.slice(5)), params.get("clause"));
   } else if (hash.startsWith("/units")) {
-    showUnits(hash.slice(7) || null);
+    showUnits(decodeURIComponent(hash.slice(7)) || null);
   } else if (hash.startsWith("/q")) {
-    const params = new URLSearchParams(hash.slice(hash.indexOf("?") + 1));
     const q = params.get("q") || "";
     const mode = params.get("mode") || "ask";
     $("#q").value = q;

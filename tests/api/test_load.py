@@ -25,3 +25,14 @@ def test_eight_clients_get_every_request_answered(fake_index_dir):
     assert result["requests"] == 8 * 25
     assert result["errors"] == 0, result["error_kinds"]
     assert result["rss_mb_max"] < 2 * result["rss_mb_first"] + 50
+
+
+def test_long_query_clients_run_alongside_and_get_no_errors(fake_index_dir):
+    proc, url, _, _ = serve(fake_index_dir, _free_port())
+    try:
+        result = load(url, proc.pid, clients=4, seconds=3, long_clients=1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert result["errors"] == 0, result["error_kinds"]
+    assert result["long"]["requests"] > 0 and result["long"]["errors"] == 0, result["long"]

@@ -50,3 +50,91 @@ def test_reload_refuses_a_broken_index_and_keeps_serving(fake_engine, tmp_path):
     r = client.post("/admin/reload")
     assert r.status_code == 409 and "no index" in r.json()["detail"]
     assert client.get("/search", params={"q": "科技"}).status_code == 200
+
+
+def _rss_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def _point(target, build) -> None:
+    """Publish ``build`` at ``target`` the way save_index does (a symlink swap)."""
+    import os
+
+    link = target.parent / ".swap"
+    os.symlink(build, link)
+    os.replace(link, target)
+
+
+def test_row7_concurrent_reloads_do_not_block_and_reloads_do_not_grow_memory(seed_docs, tmp_path, monkeypatch):
+    import os
+
+    from tests.faulthook import Pause
+
+    target = tmp_path / "idx"
+    docs = list(seed_docs.values())
+    save_index(build_index(docs, FakeEmbedder())[0], target)
+    build_a = os.path.realpath(target)
+    save_index(build_index(docs[:4], FakeEmbedder())[0], target)
+    build_b = os.path.realpath(target)
+    client = TestClient(create_app(index_dir=target))
+    assert client.post("/admin/reload").json()["status"] == "unchanged"
+
+    # One reload held inside (fault hook); 60 more at once are refused at once, /health answers.
+    pause = Pause(tmp_path / "f", "reload")
+    for k, v in pause.env().items():
+        monkeypatch.setenv(k, v)
+    _point(target, build_a)
+    first = threading.Thread(target=lambda: statuses.append(client.post("/admin/reload").status_code))
+    statuses: list[int] = []
+    first.start()
+    pause.wait_reached()
+    others = [threading.Thread(target=lambda: statuses.append(client.post("/admin/reload").status_code))
+              for _ in range(60)]
+    for t in others:
+        t.start()
+    for t in others:
+        t.join()
+    assert statuses == [409] * 60
+    assert client.post("/admin/reload").json()["detail"].startswith("a reload is already running")
+    assert client.get("/health").status_code == 200
+    pause.release()
+    first.join()
+    assert statuses[-1] == 200
+    monkeypatch.delenv("ZHENGCE_FAULT")
+
+    # Sequential reloads between two builds: memory stays flat (the issue: 279 -> 529 MB over 120).
+    def cycle(n):
+        for i in range(n):
+            _point(target, build_b if i % 2 == 0 else build_a)
+            assert client.post("/admin/reload").json()["status"] == "reloaded"
+            assert client.get("/search", params={"q": "科技成果转化"}).status_code == 200
+
+    cycle(10)  # warm up: allocator pools, caches
+    before = _rss_mb()
+    cycle(40)
+    assert _rss_mb() - before < 30, (before, _rss_mb())
+
+
+def test_row13_the_build_being_served_is_never_pruned(seed_docs, tmp_path):
+    import os
+
+    target = tmp_path / "idx"
+    docs = list(seed_docs.values())
+    save_index(build_index(docs[:4], FakeEmbedder())[0], target)
+    client = TestClient(create_app(index_dir=target))
+    served = client.app.state.holder.engine.index.directory
+    for n in (3, 4, 5):  # three rebuilds while serving: the old code pruned the served build
+        save_index(build_index(docs[:n], FakeEmbedder())[0], target)
+    assert served.is_dir() and (served / "manifest.json").exists()
+    assert client.get("/documents/003_fac15629250cf974").status_code == 200
+    builds = sorted(p.name for p in served.parent.iterdir() if p.name != "leases")
+    assert len(builds) == 3  # the served one and the two newest (ZHENGCE_KEEP_BUILDS)
+    # After a reload the old build is released; the next build may prune it.
+    assert client.post("/admin/reload").json()["status"] == "reloaded"
+    save_index(build_index(docs, FakeEmbedder())[0], target)
+    assert not served.exists()
+    now = client.app.state.holder.engine.index.directory
+    assert now.exists() and os.path.realpath(target) != str(now)

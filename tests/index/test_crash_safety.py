@@ -1,7 +1,7 @@
 """Kill the indexer at every named point of a build: the published index always loads and answers
 as before (or as the complete new build, once the link was swapped); never a half-written mix.
 
-The kill is deterministic: ``ZHENGCE_FAULT=<point>`` makes the build SIGKILL itself exactly there.
+The kill is deterministic: ``ZHENGCE_FAULT=<point>=kill`` makes the build SIGKILL itself exactly there.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 from zhengce.index.embedding import FakeEmbedder
-from zhengce.index.faults import POINTS
+from zhengce.index.faults import BUILD_POINTS
 from zhengce.index.store import load_index
 from zhengce.search.engine import SearchEngine
 
@@ -41,12 +41,12 @@ def corpora(tmp_path_factory):
 
 
 def _index(target, folder, fault=None):
-    env = {**os.environ, "ZHENGCE_FAULT": fault} if fault else None
+    env = {**os.environ, "ZHENGCE_FAULT": f"{fault}=kill"} if fault else None
     cmd = [sys.executable, "-m", "zhengce", "index", "--index", str(target), "--embedder", "fake", str(folder)]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True)
 
 
-@pytest.mark.parametrize("point", POINTS)
+@pytest.mark.parametrize("point", BUILD_POINTS)
 def test_sigkill_at_each_point_never_breaks_the_published_index(tmp_path, corpora, point):
     seeds, smaller = corpora
     target = tmp_path / "idx"
