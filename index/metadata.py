@@ -233,7 +233,7 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
         if line.junk or i in info.header_lines:
             continue
         text = line.norm
-        if _CN_DATE_LINE.match(text) and i < len(lines) - 1:
+        if _CN_DATE_LINE.match(text):
             info.meta_lines.add(i)
             _set(f, "date_written", iso_date(text))
             prev = i - 1
