@@ -22,7 +22,8 @@ def test_chunk_json_lines_carry_every_field():
     assert {"id", "level", "kind", "number", "title", "path", "text", "start", "end", "units", "proposer",
             "doc"} <= set(rows[0])
     c12 = next(r for r in rows if r["id"].endswith("#2.5.12"))
-    assert c12["units"][0] == {"name": "市科技局", "role": "lead"}
+    assert c12["units"][0] == {"name": "市科技局", "role": "lead", "basis": "listed_first", "collective": False,
+                               "surface": "市科技局"}
 
 
 def test_chunk_tree_and_docs_are_readable():
