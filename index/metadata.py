@@ -180,6 +180,10 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             info.header_lines.add(i)
             _labelled(f, text)
             continue
+        if body_seen < 6 and _is_addressee(text):
+            info.header_lines.add(i)
+            _set(f, "addressees", tuple(p for p in re.split(r"[,;]", text[:-1]) if p))
+            continue
         if text.startswith("#"):
             # Markdown headings are clauses; the first level-1 heading names the notice.
             level = len(text) - len(text.lstrip("#"))
@@ -256,6 +260,17 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(i)
         elif inner and any(text == (a or b) for a, b in inner):
             info.title_lines.add(i)
+
+
+_ADDRESSEE_END = re.compile(r"(人民政府|部委|机构|部门|单位|局|厅|委|办|院|部|署|会|政府|机关)$")
+
+
+def _is_addressee(text: str) -> bool:
+    """"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：": who the notice is sent to."""
+    if not text.endswith(":") or len(text) > 120:
+        return False
+    groups = [g for g in re.split(r"[,;]", text[:-1]) if g]
+    return bool(groups) and all(_ADDRESSEE_END.search(g) for g in groups)
 
 
 def _is_issuer_line(text: str) -> bool:
