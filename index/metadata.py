@@ -214,7 +214,23 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             continue
         body_seen += 1
     _signature_and_title_lines(lines, info)
+    if not f.get("title"):
+        _first_heading_title(lines, info)
     return info
+
+
+def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
+    """No title line: the first line, when it reads as a heading ("关于加强科技成果转化工作")."""
+    skipped = info.header_lines | info.meta_lines | info.title_lines
+    first = next((i for i, line in enumerate(lines) if not line.junk and i not in skipped), None)
+    if first is None:
+        return
+    text = lines[first].norm.lstrip("#").strip()
+    if 6 <= len(text) <= 40 and not re.search(r"[。,;:!?]", text) and not _MARKER_START.match(text) \
+            and not DOC_NUMBER.search(text) and not iso_date(text) and first + 1 < len(lines):
+        info.fields["title"], info.fields["title_source"] = text, "heading"
+        if not lines[first].norm.startswith("#"):
+            info.title_lines.add(first)
 
 
 def _two_line_title(lines: list[Line], i: int) -> str | None:
@@ -305,9 +321,11 @@ def page_fields(page: dict[str, str]) -> dict:
     return out
 
 
+_MARKER_START = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]|\(|\d+[.、]|[-—•·])")
 _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
 _NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
+_QUOTED_PLACE = re.compile(r"[《“](?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)")
 _TITLE_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)(?=人民政府|关于|(?:19|20)\d{2}年)")
 _PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|自治区|市|县|区)")
 
@@ -318,7 +336,8 @@ def jurisdiction(fields: dict) -> tuple[str | None, str | None]:
     number = fields.get("doc_number") or ""
     if _NATIONAL_NUMBER.match(number) or (issuer and _NATIONAL.search(issuer) and not _PLACE.match(issuer)):
         return "national", None
-    m = _PLACE.match(issuer) or _TITLE_PLACE.match(fields.get("title") or "")  # "郑州市2020年…方案"
+    title = fields.get("title") or ""
+    m = _PLACE.match(issuer) or _TITLE_PLACE.match(title) or _QUOTED_PLACE.search(title)  # "郑州市2020年…方案"
     if m:
         level = {"省": "province", "自治区": "province", "市": "city"}.get(m["level"], "county")
         return level, m["place"]

@@ -82,6 +82,9 @@ def test_title_over_two_lines_and_fallbacks():
     assert doc.clauses[0].heading == "一、指导思想"
     page = parse_text("一、总体要求\n内容。\n", "p", page_meta={"title": "某某省人民政府关于某事的通知"})
     assert (page.meta.title, page.meta.level, page.meta.jurisdiction) == ("某某省人民政府关于某事的通知", "province", "某某")
+    heading = parse_text("关于加强科技成果转化工作\n一、总体要求\n内容。\n", "h")
+    assert (heading.meta.title, heading.meta.title_source) == ("关于加强科技成果转化工作", "heading")
+    assert [c.heading for c in heading.clauses][0] == "一、总体要求"
     bare = parse_text("一、总体要求\n内容。\n", "f", file="/x/文件003_通知.txt")
     assert (bare.meta.title, bare.meta.title_source) == ("文件003_通知", "file")
 
