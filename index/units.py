@@ -28,7 +28,7 @@ _UNIT_END = re.compile(
     r"管委会|委员会|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关|部门|机关|组委)$"
 )
 # Words that never occur inside a unit name: a "list" holding them is a sentence.
-_NOT_NAME = re.compile(r"[由的对将把要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法")
+_NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法|应当")
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
 _COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
