@@ -67,6 +67,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
         level=fields.get("level"),
         jurisdiction=fields.get("jurisdiction"),
         title_source=fields.get("title_source"),
+        addressees=tuple(fields.get("addressees") or ()),
     )
     clauses = build_clauses(original, content, meta, aliases, pages)
     warnings = _numbering_warnings(clauses)

@@ -160,6 +160,7 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[_Group], list[str]] | 
     """Groups and rule names of one parenthesis body, or ``None`` when it is no duty."""
     groups: list[_Group] = []
     fired: list[str] = []
+    pending: list[str] = []  # a bare list before the piece that says what it does
     before = (ctx.first_is_lead, ctx.implied)
     for piece in _pieces(body):
         for name, rule in PIECE_RULES:
@@ -169,15 +170,23 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[_Group], list[str]] | 
             if any(not valid_names(g.names) for g in got):
                 ctx.first_is_lead, ctx.implied = before
                 return None
+            if pending and got and got[0].names:
+                # "（省发展改革委、省财政厅，各省辖市政府负责）": the list before belongs to this one.
+                got[0].names[:0] = [n for n in pending if n not in got[0].names]
+                pending = []
             groups.extend(got)
             fired.append(name)
             break
         else:
             # "责任单位：A、B，C、D": a bare list after a labelled one continues it.
             names = list_names(piece)
-            if groups and groups[-1].names and valid_names(names):
+            if not valid_names(names):
+                continue
+            if groups and groups[-1].names:
                 groups[-1].names.extend(n for n in names if n not in groups[-1].names)
-    if not groups:
+            else:
+                pending.extend(names)
+    if not groups or pending:
         ctx.first_is_lead, ctx.implied = before
         return None
     return groups, fired

@@ -180,6 +180,10 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             info.header_lines.add(i)
             _labelled(f, text)
             continue
+        if body_seen < 6 and _is_addressee(text):
+            info.header_lines.add(i)
+            _set(f, "addressees", tuple(p for p in re.split(r"[,;]", text[:-1]) if p))
+            continue
         if text.startswith("#"):
             # Markdown headings are clauses; the first level-1 heading names the notice.
             level = len(text) - len(text.lstrip("#"))
@@ -210,7 +214,23 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             continue
         body_seen += 1
     _signature_and_title_lines(lines, info)
+    if not f.get("title"):
+        _first_heading_title(lines, info)
     return info
+
+
+def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
+    """No title line: the first line, when it reads as a heading ("关于加强科技成果转化工作")."""
+    skipped = info.header_lines | info.meta_lines | info.title_lines
+    first = next((i for i, line in enumerate(lines) if not line.junk and i not in skipped), None)
+    if first is None:
+        return
+    text = lines[first].norm.lstrip("#").strip()
+    if 6 <= len(text) <= 40 and not re.search(r"[。,;:!?]", text) and not _MARKER_START.match(text) \
+            and not DOC_NUMBER.search(text) and not iso_date(text) and first + 1 < len(lines):
+        info.fields["title"], info.fields["title_source"] = text, "heading"
+        if not lines[first].norm.startswith("#"):
+            info.title_lines.add(first)
 
 
 def _two_line_title(lines: list[Line], i: int) -> str | None:
@@ -233,7 +253,7 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
         if line.junk or i in info.header_lines:
             continue
         text = line.norm
-        if _CN_DATE_LINE.match(text) and i < len(lines) - 1:
+        if _CN_DATE_LINE.match(text):
             info.meta_lines.add(i)
             _set(f, "date_written", iso_date(text))
             prev = i - 1
@@ -256,6 +276,17 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(i)
         elif inner and any(text == (a or b) for a, b in inner):
             info.title_lines.add(i)
+
+
+_ADDRESSEE_END = re.compile(r"(人民政府|部委|机构|部门|单位|局|厅|委|办|院|部|署|会|政府|机关)$")
+
+
+def _is_addressee(text: str) -> bool:
+    """"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：": who the notice is sent to."""
+    if not text.endswith(":") or len(text) > 120:
+        return False
+    groups = [g for g in re.split(r"[,;]", text[:-1]) if g]
+    return bool(groups) and all(_ADDRESSEE_END.search(g) for g in groups)
 
 
 def _is_issuer_line(text: str) -> bool:
@@ -290,9 +321,11 @@ def page_fields(page: dict[str, str]) -> dict:
     return out
 
 
+_MARKER_START = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]|\(|\d+[.、]|[-—•·])")
 _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
 _NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
+_QUOTED_PLACE = re.compile(r"[《“](?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)")
 _TITLE_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)(?=人民政府|关于|(?:19|20)\d{2}年)")
 _PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|自治区|市|县|区)")
 
@@ -303,7 +336,8 @@ def jurisdiction(fields: dict) -> tuple[str | None, str | None]:
     number = fields.get("doc_number") or ""
     if _NATIONAL_NUMBER.match(number) or (issuer and _NATIONAL.search(issuer) and not _PLACE.match(issuer)):
         return "national", None
-    m = _PLACE.match(issuer) or _TITLE_PLACE.match(fields.get("title") or "")  # "郑州市2020年…方案"
+    title = fields.get("title") or ""
+    m = _PLACE.match(issuer) or _TITLE_PLACE.match(title) or _QUOTED_PLACE.search(title)  # "郑州市2020年…方案"
     if m:
         level = {"省": "province", "自治区": "province", "市": "city"}.get(m["level"], "county")
         return level, m["place"]

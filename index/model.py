@@ -96,6 +96,7 @@ class DocMeta:
     level: str | None = None        # jurisdiction level: "national", "province", "city", "county"
     jurisdiction: str | None = None  # the place for sub-national notices ("郑州", "河南")
     title_source: str | None = None  # where the title came from: "text", "page", "heading", "file"
+    addressees: tuple[str, ...] = ()  # 主送机关 ("各省、自治区、直辖市人民政府", "国务院各部委")
 
     @property
     def date(self) -> str | None:
@@ -111,6 +112,7 @@ class DocMeta:
         d = asdict(self)
         d["keywords"] = list(self.keywords)
         d["issuers"] = list(self.issuers)
+        d["addressees"] = list(self.addressees)
         d["date"] = self.date
         d["year"] = self.year
         return d
@@ -120,6 +122,7 @@ class DocMeta:
         fields = {k: d.get(k) for k in cls.__dataclass_fields__ if k in d}
         fields["keywords"] = tuple(d.get("keywords") or ())
         fields["issuers"] = tuple(d.get("issuers") or ())
+        fields["addressees"] = tuple(d.get("addressees") or ())
         fields["date_inferred"] = bool(d.get("date_inferred"))
         return cls(**fields)
 

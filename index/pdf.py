@@ -146,7 +146,9 @@ def join_lines(pages: list[list[PdfLine]]) -> tuple[str, tuple[int, ...]]:
     if not body:
         return "", ()
     margin = Counter(round(line.left) for line in body).most_common(1)[0][0]
-    right = max(line.right for line in body)
+    # The text block's right edge: most lines of running text reach it (a stray wide line does not count).
+    rights = sorted(line.right for line in body)
+    right = rights[min(len(rights) - 1, int(len(rights) * 0.8))]
     out: list[str] = []
     prev: PdfLine | None = None
     for lines in pages:

@@ -20,7 +20,7 @@ import re
 
 from zhengce.index.aliases import Aliases
 from zhengce.index.aliases import canonical as _canonical
-from zhengce.index.model import LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
+from zhengce.index.model import Unit
 
 # A unit name ends in one of these (matched on the normalized name).
 _UNIT_END = re.compile(
@@ -28,7 +28,7 @@ _UNIT_END = re.compile(
     r"管委会|委员会|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关|部门|机关|组委)$"
 )
 # Words that never occur inside a unit name: a "list" holding them is a sentence.
-_NOT_NAME = re.compile(r"[由的对将把要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法")
+_NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法|应当")
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
 _COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
@@ -38,11 +38,6 @@ _ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|�
 
 _SPLIT = re.compile(r"[、,;]|\s+和\s+")
 _OPEN, _CLOSE = "〔([【", "〕)]】"
-
-
-def alias_table() -> dict[str, str]:
-    """alias -> canonical name over the package's profiles (unambiguous names only)."""
-    return Aliases.default().table()
 
 
 def canonical(name: str, level: str | None = None) -> str:
@@ -184,17 +179,6 @@ def make_unit(surface: str, role: str, basis: str, aliases: Aliases | None = Non
     aliases = aliases or Aliases.default()
     name = surface if collective else aliases.canonical(surface, level)
     return Unit(name, role, basis, collective, "" if name == surface else surface)
-
-
-def parse_list(body: str, first_is_lead: bool = True, aliases: Aliases | None = None,
-               level: str | None = None) -> list[Unit]:
-    """Units of a labelled list body; the first listed is the lead unless told otherwise."""
-    units = []
-    for i, surface in enumerate(list_names(body)):
-        lead = i == 0 and first_is_lead
-        units.append(make_unit(surface, LEAD if lead else SUPPORT, LISTED_FIRST if lead else LISTED,
-                               aliases, level))
-    return units
 
 
 def extract_units(norm_text: str, aliases: Aliases | None = None,

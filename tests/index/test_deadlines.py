@@ -42,3 +42,13 @@ def test_a_clause_gets_its_deadline_with_the_document_year():
     item = doc.clauses[-1]
     assert item.deadline.raw == "5月底完成" and item.deadline.iso == "2019-05-31"
     assert item.unit_names("lead") == ["国务院办公厅"]
+
+
+def test_a_real_deadline_in_running_text():
+    from pathlib import Path
+
+    from zhengce.index.corpus import load_document
+
+    doc = load_document(Path(__file__).resolve().parents[2] / "eval" / "corpus" / "govcn" / "content_5362266.htm")
+    clause = next(c for c in doc.clauses if c.heading.startswith("(四)建立考核信息系统"))
+    assert (clause.deadline.raw, clause.deadline.iso) == ("2019年3月底前", "2019-03-31")

@@ -210,3 +210,11 @@ def test_no_unit_name_is_empty_or_ends_in_a_role_word(parts, tail, label, level,
         assert u.name and u.name.strip() == u.name
         assert not u.name.endswith(("等", "负责", "牵头", "参与", "配合")), u
         assert u.role in ("lead", "support")
+
+
+def test_a_bare_list_before_the_verb_belongs_to_it():
+    assert units("（省发展改革委、省财政厅，各县（市、区）人民政府负责）", level="province") == [
+        ("省发展改革委", "support", "listed"), ("省财政厅", "support", "listed"),
+        ("各县(市、区)人民政府", "support", "listed")]
+    # a bare list with nothing that says what it does is no duty
+    assert units("（北京、天津、上海）") == []

@@ -71,6 +71,13 @@ def test_metadata_table_and_furniture_are_not_clauses(govcn):
         assert not any(c.text in ("国务院", "国务院办公厅") for c in doc.clauses), name
 
 
+def test_addressees_are_metadata(govcn):
+    doc = govcn["content_5361158.htm"]
+    assert doc.meta.addressees == ("各省、自治区、直辖市人民政府", "国务院各部委、各直属机构")
+    assert doc.clauses[0].text.startswith("综合保税区是开放型经济的重要平台")
+    assert govcn["content_5351624.htm"].meta.addressees == ("黑龙江省人民政府", "教育部、外交部、财政部、体育总局")
+
+
 def test_signature_date_and_issuer_of_the_docx(govcn):
     m = govcn["content_5362266.docx"].meta
     assert m.title == "国务院办公厅关于加强三级公立医院绩效考核工作的意见"  # two paragraphs joined

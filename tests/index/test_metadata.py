@@ -49,3 +49,71 @@ def test_labelled_date_is_not_read_by_a_shorter_label():
     assert doc.meta.doc_number == "豫科〔2022〕7号"
     line = parse_text("日期:2020-12-25来源:\n一、总体要求\n内容。\n", "y").meta
     assert line.date_published == "2020-12-25"
+
+
+def test_doc_number_forms():
+    from zhengce.index.metadata import DOC_NUMBER
+
+    for number in ("国发〔2019〕5号", "国办函〔2004〕36号", "国令第706号", "国办发明电〔2018〕15号", "豫政〔2020〕3号"):
+        assert DOC_NUMBER.fullmatch(number), number
+
+
+def test_joint_issuers_and_national_issuer_endings():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("关于做好征兵工作的通知\n国办发明电〔2018〕15号\n一、总体要求\n做好工作。\n"
+                     "国务院办公厅\n中央军委办公厅\n2018年8月1日\n", "joint")
+    assert doc.meta.issuers == ("国务院办公厅", "中央军委办公厅")
+    assert doc.meta.doc_number == "国办发明电〔2018〕15号" and doc.meta.date_written == "2018-08-01"
+    assert all(c.text not in ("国务院办公厅", "中央军委办公厅") for c in doc.clauses)
+    one_line = parse_text("关于某事的通知\n一、要求\n做好工作。\n国务院办公厅、中央军委办公厅\n2018年8月1日\n", "j2")
+    assert one_line.meta.issuers == ("国务院办公厅", "中央军委办公厅")
+    for issuer in ("国务院", "财政部", "审计署"):
+        doc = parse_text(f"关于某事的通知\n一、要求\n做好工作。\n{issuer}\n2019年1月12日\n", "n")
+        assert doc.meta.issuer == issuer and doc.meta.level == "national"
+        assert issuer not in [c.text for c in doc.clauses]
+
+
+def test_title_over_two_lines_and_fallbacks():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("国务院关于促进综合保税区\n高水平开放高质量发展的若干意见\n国发〔2019〕3号\n一、指导思想\n内容。\n", "t")
+    assert doc.meta.title == "国务院关于促进综合保税区高水平开放高质量发展的若干意见"
+    assert doc.clauses[0].heading == "一、指导思想"
+    page = parse_text("一、总体要求\n内容。\n", "p", page_meta={"title": "某某省人民政府关于某事的通知"})
+    assert (page.meta.title, page.meta.level, page.meta.jurisdiction) == ("某某省人民政府关于某事的通知", "province", "某某")
+    heading = parse_text("关于加强科技成果转化工作\n一、总体要求\n内容。\n", "h")
+    assert (heading.meta.title, heading.meta.title_source) == ("关于加强科技成果转化工作", "heading")
+    assert [c.heading for c in heading.clauses][0] == "一、总体要求"
+    bare = parse_text("一、总体要求\n内容。\n", "f", file="/x/文件003_通知.txt")
+    assert (bare.meta.title, bare.meta.title_source) == ("文件003_通知", "file")
+
+
+def test_date_from_the_title_is_marked_inferred():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("郑州市2020年科技工作要点\n一、总体要求\n内容。\n", "d")
+    assert (doc.meta.date, doc.meta.date_inferred, doc.meta.year) == ("2020-01-01", True, 2020)
+    stated = parse_text("郑州市2020年科技工作要点\n发布日期:2020-03-02\n一、总体要求\n内容。\n", "s")
+    assert (stated.meta.date, stated.meta.date_inferred) == ("2020-03-02", False)
+
+
+def test_a_heading_with_a_report_name_gets_no_proposer():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("# 关于建议的汇编\n### 2024年 政府工作报告\n内容。\n### 建设科技强市 民建郑州市委会\n内容。\n", "r")
+    sections = [c for c in doc.clauses if c.number == "###"]
+    assert [(c.title, c.proposer) for c in sections] == [("2024年 政府工作报告", None),
+                                                         ("建设科技强市", "民建郑州市委会")]
+
+
+def test_meta_tags_become_metadata(tmp_path):
+    from zhengce.index.corpus import load_document
+
+    page = tmp_path / "p.html"
+    page.write_text('<html><head><meta name="ArticleTitle" content="关于某事的通知">'
+                    '<meta name="PubDate" content="2021-05-06 10:00"><meta name="ContentSource" content="某某省教育厅">'
+                    '</head><body><p>一、总体要求</p><p>（一）加强领导。做好工作。（省教育厅负责）</p></body></html>',
+                    encoding="utf-8")
+    m = load_document(page).meta
+    assert (m.title, m.date_published, m.issuer, m.level) == ("关于某事的通知", "2021-05-06", "某某省教育厅", "province")
