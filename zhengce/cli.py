@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from zhengce.threads import pin_threads
 
@@ -193,63 +192,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    import time
+    from zhengce.index.update import UpdateError, update_index
 
-    from zhengce.index.corpus import ingest
-    from zhengce.index.embedding import make_embedder
-    from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
-
-    t0 = time.perf_counter()
-    target = Path(args.index)
-    previous = None
-    if target.exists():
-        try:
-            previous = load_index(target)
-        except IndexLoadError as exc:
-            if args.add or args.remove:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-            print(f"note: not reusing the existing index ({exc})", file=sys.stderr)
-    spec = args.embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
-    embedder = make_embedder(spec)
-    paths = args.paths or ([] if (args.add or args.remove) else [DEFAULT_SEEDS])
-    report = ingest(paths, progress=_file_progress)
-    docs = report.documents
-    if args.add or args.remove:
-        if previous is None:
-            print(f"error: no index at {target} to update; build one first: zhengce index", file=sys.stderr)
-            return 2
-        unknown = [d for d in args.remove if d not in previous.docs]
-        if unknown:
-            print(f"error: not in the index: {', '.join(unknown)}", file=sys.stderr)
-            return 2
-        replaced = {d.doc_id for d in docs} | set(args.remove)
-        docs = [d for d in previous.stored_documents() if d.doc_id not in replaced] + docs
-    if not docs:
-        for err in report.errors:
-            print(f"error: {err}", file=sys.stderr)
-        print("error: no notice could be read; nothing indexed (the existing index is unchanged)",
-              file=sys.stderr)
+    try:
+        result = update_index(args.index, args.paths, add=args.add, remove=args.remove,
+                              embedder=args.embedder, faiss_kind=args.faiss, progress=_file_progress,
+                              show_progress=sys.stderr.isatty())
+    except UpdateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    index, summary = build_index(docs, embedder, faiss_kind=args.faiss, previous=previous,
-                                 show_progress=sys.stderr.isatty())
-    save_index(index, target)
-    warnings = [f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings]
-    summary.update({"index": str(target), "errors": [str(e) for e in report.errors], "warnings": warnings,
-                    "embedder": embedder.name, "seconds": round(time.perf_counter() - t0, 2)})
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    summary = result.to_dict()
+    target = result.target
     if args.json:
         _print_json(summary)
     else:
         print(f"indexed {summary['documents']} documents, {summary['clauses']} clauses "
               f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
               f"-> {target}")
-        print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({embedder.name})")
+        print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({result.embedder})")
         print(f"next: zhengce ask \"谁负责科技成果转化\" --index {target}   or   zhengce serve --index {target}")
-        for w in warnings:
+        for w in result.warnings:
             print(f"  warning: {w}", file=sys.stderr)
-        for err in report.errors:
+        for err in result.errors:
             print(f"  skipped {err}", file=sys.stderr)
-    return 1 if report.errors else 0
+    return 1 if result.errors else 0
 
 
 def _file_progress(files):
