@@ -22,6 +22,7 @@ from zhengce.output import print_json as _print_json  # noqa: E402
 from zhengce.output import units_str as _units_str  # noqa: E402
 from zhengce.read_commands import (  # noqa: E402
     cmd_ask,
+    cmd_duties,
     cmd_eval,
     cmd_precedent,
     cmd_search,
@@ -35,6 +36,8 @@ def cmd_chunk(args: argparse.Namespace) -> int:
     from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
+    if not report.documents and not report.errors:
+        return _nothing_found(args.paths)
     for doc in report.documents:
         if args.json:
             for clause in doc.clauses:
@@ -61,6 +64,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
+    if not report.documents and not report.errors:
+        return _nothing_found(args.paths)
     for doc in report.documents:
         d = doc.meta.to_dict()
         d["clauses"] = len(doc.clauses)
@@ -73,6 +78,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 print(f"  {key:15s} {d[key] if d[key] is not None else '-'}")
             print(f"  {'clauses':15s} {d['clauses']}\n")
     return _report_errors(report.errors, bool(report.documents))
+
+
+def _nothing_found(paths) -> int:
+    from zhengce.index.reading import SUPPORTED_SUFFIXES
+
+    kinds = " ".join(sorted(s for s in SUPPORTED_SUFFIXES if s))
+    print(f"error: no notice files in {', '.join(map(str, paths))} (looked for {kinds})", file=sys.stderr)
+    return 2
 
 
 def _report_errors(errors, any_ok: bool) -> int:
@@ -103,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhengce",
         description="Semantic search and question answering over Chinese policy notices.",
+        epilog='example: zhengce index seeds/ && zhengce ask "谁负责科技成果转化"   '
+               "(zhengce COMMAND --help for each command)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -182,11 +197,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("serve", help="serve the HTTP API and web page",
-                       epilog="example: zhengce serve --index var/index --port 8000")
+    p = sub.add_parser("duties", help="the duty matrix (责任分工表): tasks, lead and supporting units, deadlines",
+                       epilog="example: zhengce duties 000_839afbcfa68b4ffc --unit 市科技局 --xlsx 分工表.xlsx")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="notices to tabulate (default: all)")
+    p.add_argument("--unit", help="only the tasks naming this unit (aliases work)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM, for spreadsheet programs)")
+    out.add_argument("--json", action="store_true", help="JSON Lines, one task a line")
+    p.add_argument("--base-url", default="http://127.0.0.1:8000",
+                   help="the web page the links point to (default: http://127.0.0.1:8000)")
     _add_index(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.set_defaults(func=cmd_duties)
+
+    p = sub.add_parser("serve", help="serve the HTTP API and web page",
+                       epilog="example: ZHENGCE_ADMIN_TOKEN=$(cat token) zhengce serve --index var/index "
+                              "--host 0.0.0.0 --port 8000\n\nAdmin endpoints (uploads, removals, reload) "
+                              "need a token: ZHENGCE_ADMIN_TOKEN or --admin-token-file; without one they "
+                              "are disabled.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_index(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--admin-token-file", metavar="FILE", default=None,
+                   help="file holding the admin token (default: none; the ZHENGCE_ADMIN_TOKEN "
+                        "environment variable is used)")
     p.set_defaults(func=cmd_serve)
     return parser
 
