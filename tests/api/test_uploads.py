@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 
@@ -19,11 +20,19 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NEW = "关于推进量子通信示范工程的通知\n一、重点任务\n1.建设量子通信示范工程。(责任单位:市量子办)\n".encode()
 
 
-@pytest.fixture
-def served(seed_docs, tmp_path):
-    target = tmp_path / "idx"
+@pytest.fixture(scope="module")
+def four_seeds(seed_docs, tmp_path_factory):
+    """Four of the five seeds, built once; each test serves a copy."""
+    target = tmp_path_factory.mktemp("uploads") / "idx"
     index, _ = build_index(list(seed_docs.values())[:4], FakeEmbedder())
     save_index(index, target)
+    return target
+
+
+@pytest.fixture
+def served(four_seeds, tmp_path):
+    target = tmp_path / "idx"
+    shutil.copytree(four_seeds.resolve(), target)
     return target, TestClient(create_app(index_dir=target, admin_token=TOKEN))
 
 
