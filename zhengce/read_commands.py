@@ -101,7 +101,7 @@ def cmd_precedent(args: argparse.Namespace) -> int:
         return 0
     by_id = {p.hit.clause.id: p for p in found}
     for group in timeline(found):
-        print(f"== {group['year'] or '日期不详'}")
+        print(f"== {group['year'] or group['label']}")
         for cid in group["clause_ids"]:
             p = by_id[cid]
             c = p.hit.clause

@@ -125,7 +125,7 @@ function renderPrecedent(body) {
   view.replaceChildren(el("p", { class: "meta" }, "按年份排列的相似条款；蓝色标出与拟写文字不同的表述。"));
   const byId = Object.fromEntries(body.hits.map((h) => [h.clause_id, h]));
   for (const group of body.timeline) {
-    view.append(el("div", { class: "tl-year" }, group.year ? `${group.year} 年` : "日期不详"));
+    view.append(el("div", { class: "tl-year" }, group.label || (group.year ? `${group.year} 年` : "日期不详")));
     group.clause_ids.forEach((id) => view.append(hitCard(byId[id], { diff: true, similarity: byId[id].similarity })));
   }
 }
