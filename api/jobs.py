@@ -150,7 +150,6 @@ class JobRunner:
                        "embedded": result.embedded, "reused": result.reused, "seconds": result.seconds}
         job.stage, job.status = None, DONE
 
-
     @staticmethod
     def _fail(job: Job, message: str, pending: dict[str, FileResult]) -> None:
         job.status, job.error = FAILED, message
