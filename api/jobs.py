@@ -14,6 +14,7 @@ files by their uploaded names, never by a path on the server.
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import threading
 import time
@@ -110,7 +111,6 @@ class JobRunner:
     def _run(self, job: Job) -> None:
         job.status = RUNNING
         target = self.holder.index_dir
-        scrub = [str(p) for p in (job.workdir, Path(target).absolute() if target else None, target) if p]
         pending = {p.name: f for p, f in zip(job.paths, [f for f in job.files if f.status == "pending"],
                                              strict=True)}
         job.total = len(job.paths)
@@ -125,15 +125,15 @@ class JobRunner:
                                   embedder=self.holder.engine.embedder, progress=progress,
                                   on_stage=lambda s: setattr(job, "stage", s))
         except UpdateError as exc:
-            self._fail(job, _scrub(str(exc), scrub), pending)
+            self._fail(job, hide_paths(str(exc)), pending)
             return
         except Exception as exc:  # noqa: BLE001 - a job reports, the server keeps serving
-            self._fail(job, f"indexing failed ({type(exc).__name__}: {_scrub(str(exc), scrub)})", pending)
+            self._fail(job, f"indexing failed ({type(exc).__name__}: {hide_paths(str(exc))})", pending)
             return
         for err in result.errors:
             f = pending.get(Path(err.path).name)
             if f is not None:
-                f.status, f.error = "failed", _scrub(err.reason, scrub)
+                f.status, f.error = "failed", hide_paths(err.reason)
         added = set(result.added)
         for name, f in pending.items():
             if f.status == "pending":
@@ -144,7 +144,7 @@ class JobRunner:
             self.holder.reload()
         except Exception as exc:  # noqa: BLE001
             job.status, job.error = FAILED, f"indexed, but the server could not load the new build: " \
-                                             f"{_scrub(str(exc), scrub)}"
+                                             f"{hide_paths(str(exc))}"
             return
         job.summary = {**result.counts, "added": result.added, "removed": result.removed,
                        "embedded": result.embedded, "reused": result.reused, "seconds": result.seconds}
@@ -158,8 +158,9 @@ class JobRunner:
                 f.status, f.error = "failed", "not indexed: " + message
 
 
-def _scrub(text: str, paths: list[str]) -> str:
-    """The message without any server path in it (longest first, so a prefix never leaves a tail)."""
-    for p in sorted(set(paths), key=len, reverse=True):
-        text = text.replace(p + "/", "").replace(p, "<index>")
-    return text
+_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:;,'\"()<>]+/)*([^\s/:;,'\"()<>]*)")
+
+
+def hide_paths(text: str) -> str:
+    """The message with every absolute path shortened to its last part (no server path in a response)."""
+    return _PATH.sub(lambda m: m.group(1) or "/", text)

@@ -73,11 +73,12 @@ def health(engine: EngineDep):
 @router.post("/admin/reload", summary="Load the newest index build without restarting (admin token)",
              dependencies=[AdminDep])
 def reload(holder: HolderDep):
+    from zhengce.api.jobs import hide_paths
     from zhengce.index.store import IndexLoadError
 
     try:
         engine = holder.reload()
     except (IndexLoadError, RuntimeError) as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from exc
+        raise HTTPException(status_code=409, detail=hide_paths(str(exc))) from exc
     m = engine.index.manifest
     return {"status": "reloaded", "format_version": m.get("format_version"), "counts": m.get("counts", {})}

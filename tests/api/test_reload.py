@@ -52,4 +52,5 @@ def test_reload_refuses_a_broken_index_and_keeps_serving(fake_engine, tmp_path):
     client = TestClient(create_app(index_dir=tmp_path / "missing", engine=fake_engine, admin_token=TOKEN))
     r = client.post("/admin/reload", headers=AUTH)
     assert r.status_code == 409 and "no index" in r.json()["detail"]
+    assert str(tmp_path) not in r.json()["detail"]  # no server path in a response
     assert client.get("/search", params={"q": "科技"}).status_code == 200
