@@ -17,7 +17,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from zhengce import __version__
-from zhengce.api import routes_corpus, routes_query
+from zhengce.api import offline_docs, routes_admin, routes_corpus, routes_duties, routes_query
+from zhengce.api.auth import load_admin_token
+from zhengce.api.headers import SecurityHeaders
 from zhengce.api.limits import LimitSettings, install_limits
 from zhengce.api.reloading import EngineHolder
 from zhengce.api.schemas import printable
@@ -40,7 +42,9 @@ async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a
 
 
 def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None = None,
-               limits: LimitSettings | None = None) -> FastAPI:
+               admin_token: str | None = None, limits: LimitSettings | None = None) -> FastAPI:
+    """``admin_token``: what admin endpoints require (default: ``ZHENGCE_ADMIN_TOKEN``; none disables them);
+    ``limits``: request limits (api/limits.py; defaults when None)."""
     from zhengce.threads import pin_faiss
 
     pin_faiss(1)
@@ -48,13 +52,18 @@ def create_app(index_dir: str | Path | None = None, engine: SearchEngine | None 
         if index_dir is None:
             raise ValueError("create_app needs an index directory or an engine")
         engine = SearchEngine.open(index_dir)
-    app = FastAPI(title="zhengce", version=__version__,
+    app = FastAPI(title="zhengce", version=__version__, docs_url=None, redoc_url=None,
                   description="Semantic search and question answering over Chinese policy notices.")
+    app.state.admin_token = load_admin_token() if admin_token is None else (admin_token or None)
+    app.add_middleware(SecurityHeaders)
     app.state.holder = EngineHolder(engine, str(index_dir) if index_dir else None)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(routes_query.router)
     app.include_router(routes_corpus.router)
+    app.include_router(routes_duties.router)
+    app.include_router(routes_admin.router)
+    offline_docs.install(app)
     install_limits(app, limits)  # body, concurrency, rate and host limits (api/limits.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

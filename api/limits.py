@@ -34,6 +34,9 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 @dataclass(frozen=True)
 class LimitSettings:
     max_body_bytes: int = 1 << 20
+    # Uploads of notices (POST /documents, admin only) may carry several files of up to the
+    # reader's per-file limit (ZHENGCE_MAX_FILE_MB, 8 MiB by default).
+    max_upload_bytes: int = 64 << 20
     body_timeout: float = 10.0
     max_concurrent: int = 64
     retry_after: int = 1
@@ -130,9 +133,11 @@ class LimitsMiddleware:
 
     async def read_body(self, scope, receive):
         """Read the whole body within the limits; returns a ``receive`` that replays it."""
+        limit = self.s.max_upload_bytes if (scope["path"] == "/documents" and scope["method"] == "POST") \
+            else self.s.max_body_bytes
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if length is not None and length.isdigit() and int(length) > self.s.max_body_bytes:
-            raise _Refused(413, f"request body too large (the limit is {self.s.max_body_bytes} bytes)")
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise _Refused(413, f"request body too large (the limit is {limit} bytes)")
         chunks, size = [], 0
         deadline = time.monotonic() + self.s.body_timeout
         while True:
@@ -143,8 +148,8 @@ class LimitsMiddleware:
             if message["type"] != "http.request":
                 return _replay([message], receive)  # the client went away: let the app see it
             size += len(message.get("body", b""))
-            if size > self.s.max_body_bytes:
-                raise _Refused(413, f"request body too large (the limit is {self.s.max_body_bytes} bytes)")
+            if size > limit:
+                raise _Refused(413, f"request body too large (the limit is {limit} bytes)")
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 return _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], receive)

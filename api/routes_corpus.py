@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 
+from zhengce.api.auth import AdminDep
 from zhengce.api.deps import AnswererDep, EngineDep, HolderDep
 from zhengce.index.model import DocMeta
 from zhengce.search.answer import unit_directory
@@ -61,18 +62,24 @@ def get_document(engine: EngineDep, doc_id: str):
             "original": idx.original(doc_id)}
 
 
-@router.get("/health", summary="Index manifest and counts")
+@router.get("/health", summary="ok, the index's counts and format version (no paths)")
 def health(engine: EngineDep):
-    idx = engine.index
-    return {"status": "ok", "manifest": idx.manifest, "rows": len(idx)}
+    m = engine.index.manifest
+    return {"status": "ok", "format_version": m.get("format_version"), "counts": m.get("counts", {}),
+            "rows": len(engine.index), "embedder": m.get("embedder", {}).get("name"),
+            "built_at": m.get("built_at")}
 
 
-@router.post("/admin/reload", summary="Load the newest index build without restarting")
+@router.post("/admin/reload", summary="Load the newest index build without restarting (admin token)",
+             dependencies=[AdminDep])
 def reload(holder: HolderDep):
+    from zhengce.api.jobs import hide_paths
     from zhengce.index.store import IndexLoadError
 
     try:
         engine = holder.reload()
     except (IndexLoadError, RuntimeError) as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from exc
-    return {"status": holder.last_status, "manifest": engine.index.manifest}
+        raise HTTPException(status_code=409, detail=hide_paths(str(exc))) from exc
+    m = engine.index.manifest
+    return {"status": holder.last_status, "format_version": m.get("format_version"),
+            "counts": m.get("counts", {})}

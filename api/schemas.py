@@ -182,6 +182,7 @@ class PrecedentHitOut(HitOut):
 
 class TimelineOut(Out):
     year: int | None
+    label: str  # "2024 年", or 日期不详 for undated notices
     clause_ids: list[str]
 
 

@@ -192,7 +192,9 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     builds = target.parent / f".{target.name}.builds"
     builds.mkdir(exist_ok=True)
-    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    # Sortable by time to the nanosecond: pruning keeps "the newest" builds by name.
+    now = time.time_ns()
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"{now % 10**9:09d}-{uuid.uuid4().hex[:8]}"
     tmp = builds / f"tmp-{build_id}"
     try:
         _write_dir(index, tmp)

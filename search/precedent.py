@@ -19,6 +19,7 @@ from zhengce.search.hits import Hit
 from zhengce.search.query import MAX_DRAFT_CHARS, cut_query
 
 MIN_COMMON = 2  # shorter common runs are noise (single characters like 的 or 、)
+UNDATED = "日期不详"  # the timeline group of notices with no date: shown last, never hidden
 
 
 @dataclass
@@ -62,13 +63,13 @@ def diff_spans(draft: str, text: str, min_common: int = MIN_COMMON) -> tuple[lis
 
 
 def timeline(precedents: list[Precedent]) -> list[dict]:
-    """Precedents grouped by year, oldest first (undated last)."""
+    """Precedents grouped by year, oldest first; undated notices last, labelled :data:`UNDATED`."""
     years: dict = {}
     for p in precedents:
         year = p.hit.clause.doc.year if p.hit.clause.doc else None
         years.setdefault(year, []).append(p.hit.clause.id)
     order = sorted(y for y in years if y is not None) + ([None] if None in years else [])
-    return [{"year": y, "clause_ids": years[y]} for y in order]
+    return [{"year": y, "label": f"{y} 年" if y else UNDATED, "clause_ids": years[y]} for y in order]
 
 
 def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: str | None = None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from zhengce.threads import pin_threads
 
@@ -23,6 +22,7 @@ from zhengce.output import print_json as _print_json  # noqa: E402
 from zhengce.output import units_str as _units_str  # noqa: E402
 from zhengce.read_commands import (  # noqa: E402
     cmd_ask,
+    cmd_duties,
     cmd_eval,
     cmd_precedent,
     cmd_search,
@@ -36,6 +36,8 @@ def cmd_chunk(args: argparse.Namespace) -> int:
     from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
+    if not report.documents and not report.errors:
+        return _nothing_found(args.paths)
     for doc in report.documents:
         if args.json:
             for clause in doc.clauses:
@@ -62,6 +64,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from zhengce.index.corpus import ingest
 
     report = ingest(args.paths)
+    if not report.documents and not report.errors:
+        return _nothing_found(args.paths)
     for doc in report.documents:
         d = doc.meta.to_dict()
         d["clauses"] = len(doc.clauses)
@@ -74,6 +78,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
                 print(f"  {key:15s} {d[key] if d[key] is not None else '-'}")
             print(f"  {'clauses':15s} {d['clauses']}\n")
     return _report_errors(report.errors, bool(report.documents), report.skipped)
+
+
+def _nothing_found(paths) -> int:
+    from zhengce.index.reading import SUPPORTED_SUFFIXES
+
+    kinds = " ".join(sorted(s for s in SUPPORTED_SUFFIXES if s))
+    print(f"error: no notice files in {', '.join(map(str, paths))} (looked for {kinds})", file=sys.stderr)
+    return 2
 
 
 def _report_errors(errors, any_ok: bool, skipped=()) -> int:
@@ -108,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhengce",
         description="Semantic search and question answering over Chinese policy notices.",
+        epilog='example: zhengce index seeds/ && zhengce ask "谁负责科技成果转化"   '
+               "(zhengce COMMAND --help for each command)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -196,92 +210,68 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("serve", help="serve the HTTP API and web page",
-                       epilog="example: zhengce serve --index var/index --port 8000")
+    p = sub.add_parser("duties", help="the duty matrix (责任分工表): tasks, lead and supporting units, deadlines",
+                       epilog="example: zhengce duties 000_839afbcfa68b4ffc --unit 市科技局 --xlsx 分工表.xlsx")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="notices to tabulate (default: all)")
+    p.add_argument("--unit", help="only the tasks naming this unit (aliases work)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM, for spreadsheet programs)")
+    out.add_argument("--json", action="store_true", help="JSON Lines, one task a line")
+    p.add_argument("--base-url", default="http://127.0.0.1:8000",
+                   help="the web page the links point to (default: http://127.0.0.1:8000)")
     _add_index(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.set_defaults(func=cmd_duties)
+
+    p = sub.add_parser("serve", help="serve the HTTP API and web page",
+                       epilog="example: ZHENGCE_ADMIN_TOKEN=$(cat token) zhengce serve --index var/index "
+                              "--host 0.0.0.0 --port 8000\n\nAdmin endpoints (uploads, removals, reload) "
+                              "need a token: ZHENGCE_ADMIN_TOKEN or --admin-token-file; without one they "
+                              "are disabled.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_index(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; 0.0.0.0 for every interface)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     add_limit_arguments(p)  # body, header, time, concurrency, rate and host limits (api/serving.py)
+    p.add_argument("--admin-token-file", metavar="FILE", default=None,
+                   help="file holding the admin token (default: none; the ZHENGCE_ADMIN_TOKEN "
+                        "environment variable is used)")
     p.set_defaults(func=cmd_serve)
     return parser
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    """Hold the index's writer lock (index/locking.py) for the whole build, then build."""
-    from zhengce.index.builds import remove_leftovers
-    from zhengce.index.locking import IndexBusy, LocationError, writer_lock
+    """Build or update the index (index/update.py holds its writer lock for the whole build)."""
+    from zhengce.index.update import UpdateError, update_index
 
     try:
-        with writer_lock(args.index, wait=args.wait):
-            for name in remove_leftovers(args.index):
-                print(f"note: removed {name}, left by a build that did not finish", file=sys.stderr)
-            return _build(args)
-    except (IndexBusy, LocationError) as exc:
+        result = update_index(args.index, args.paths, add=args.add, remove=args.remove,
+                              embedder=args.embedder, faiss_kind=args.faiss, progress=_file_progress,
+                              show_progress=sys.stderr.isatty(), follow_symlinks=args.follow_symlinks,
+                              wait=args.wait)
+    except UpdateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-
-def _build(args: argparse.Namespace) -> int:
-    import time
-
-    from zhengce.index.corpus import ingest
-    from zhengce.index.embedding import make_embedder
-    from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
-
-    t0 = time.perf_counter()
-    target = Path(args.index)
-    previous = None
-    if target.exists():
-        try:
-            previous = load_index(target)
-        except IndexLoadError as exc:
-            if args.add or args.remove:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-            print(f"note: not reusing the existing index ({exc})", file=sys.stderr)
-    spec = args.embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
-    embedder = make_embedder(spec)
-    paths = args.paths or ([] if (args.add or args.remove) else [DEFAULT_SEEDS])
-    report = ingest(paths, progress=_file_progress, follow_symlinks=args.follow_symlinks)
-    docs = report.documents
-    if args.add or args.remove:
-        if previous is None:
-            print(f"error: no index at {target} to update; build one first: zhengce index", file=sys.stderr)
-            return 2
-        unknown = [d for d in args.remove if d not in previous.docs]
-        if unknown:
-            print(f"error: not in the index: {', '.join(unknown)}", file=sys.stderr)
-            return 2
-        replaced = {d.doc_id for d in docs} | set(args.remove)
-        docs = [d for d in previous.stored_documents() if d.doc_id not in replaced] + docs
-    if not docs:
-        for err in [*report.errors, *report.skipped]:
-            print(f"error: {err}", file=sys.stderr)
-        print("error: no notice could be read; nothing indexed (the existing index is unchanged)",
-              file=sys.stderr)
-        return 2
-    index, summary = build_index(docs, embedder, faiss_kind=args.faiss, previous=previous,
-                                 show_progress=sys.stderr.isatty())
-    save_index(index, target)
-    warnings = [f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings]
-    summary.update({"index": str(target), "errors": [str(e) for e in report.errors], "warnings": warnings,
-                    "skipped": [str(s) for s in report.skipped],
-                    "embedder": embedder.name, "seconds": round(time.perf_counter() - t0, 2)})
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    summary = result.to_dict()
+    target = result.target
     if args.json:
         _print_json(summary)
     else:
         print(f"indexed {summary['documents']} documents, {summary['clauses']} clauses "
               f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
               f"-> {target}")
-        print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({embedder.name})")
+        print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({result.embedder})")
         print(f"next: zhengce ask \"谁负责科技成果转化\" --index {target}   or   zhengce serve --index {target}")
-        for w in warnings:
+        for w in result.warnings:
             print(f"  warning: {w}", file=sys.stderr)
-        for err in report.errors:
+        for err in result.errors:
             print(f"  skipped {err}", file=sys.stderr)
-    for entry in report.skipped:
+    for entry in result.skipped:
         print(f"  skipped {entry}", file=sys.stderr)
-    return 1 if report.errors else 0
+    return 1 if result.errors else 0
 
 
 def _file_progress(files):

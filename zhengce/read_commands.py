@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from zhengce.output import print_json as _print_json
+from zhengce.output import table
 from zhengce.output import units_str as _units_str
 
 
@@ -27,6 +28,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine = _engine_for(args.query, args.k, args.index)
     if engine is None:
         return 2
+    if args.mode != "bm25":
+        engine.embedder.embed_queries(["预热"])  # load the model now: the time printed is the query's own
     try:
         result = engine.search(args.query, k=args.k, mode=args.mode, filters=Filters.from_request(args),
                                fusion=args.fusion)
@@ -98,7 +101,7 @@ def cmd_precedent(args: argparse.Namespace) -> int:
         return 0
     by_id = {p.hit.clause.id: p for p in found}
     for group in timeline(found):
-        print(f"== {group['year'] or '年份不详'}")
+        print(f"== {group['year'] or group['label']}")
         for cid in group["clause_ids"]:
             p = by_id[cid]
             c = p.hit.clause
@@ -121,9 +124,8 @@ def cmd_units(args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"units": units})
             return 0
-        print(f"{'unit':24s} lead support documents")
-        for u in units:
-            print(f"{u['name']:24s} {u['lead']:4d} {u['support']:7d} {u['documents']:9d}")
+        rows = [[u["name"], u["lead"], u["support"], u["documents"]] for u in units]
+        print(table(["责任单位", "牵头", "配合", "文件数"], rows, right={1, 2, 3}))
         return 0
     if not engine.index.match_units(args.name):
         print(f"error: no clause names the unit {args.name!r}", file=sys.stderr)
@@ -198,19 +200,72 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from zhengce.api.app import create_app
+    from zhengce.api.auth import TokenConfigError, load_admin_token, token_warning
     from zhengce.api.serving import server_config, settings_from_args
     from zhengce.index.store import IndexLoadError
 
     limits = settings_from_args(args)
     try:
-        app = create_app(args.index, limits=limits)
+        token = load_admin_token(args.admin_token_file)
+    except TokenConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    warning = token_warning(token)
+    if warning and (token is not None or args.host not in LOCAL_HOSTS):
+        where = "" if args.host in LOCAL_HOSTS else f" (listening on {args.host}, reachable from other machines)"
+        print(f"warning: {warning}{where}", file=sys.stderr)
+    try:
+        app = create_app(args.index, admin_token=token or "", limits=limits)
     except IndexLoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"serving {args.index} on http://{args.host}:{args.port}/  (API docs: /docs)")
+    admin = "admin endpoints enabled" if token else "admin endpoints disabled (no token)"
+    print(f"serving {args.index} on http://{args.host}:{args.port}/  (API docs: /docs; {admin})")
     uvicorn.Server(server_config(app, args.host, args.port, limits, log_level="warning")).run()
     return 0
+
+
+def cmd_duties(args: argparse.Namespace) -> int:
+    from zhengce.api import export
+    from zhengce.index.contract import FilterError
+    from zhengce.search.duties import COLUMNS, duty_rows
+
+    engine = _open_engine(args.index)
+    if engine is None:
+        return 2
+    try:
+        rows = duty_rows(engine.index, args.doc_ids, args.unit, base_url=args.base_url)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.xlsx or args.csv:
+        out = Path(args.xlsx or args.csv)
+        out.write_bytes(export.to_xlsx(rows) if args.xlsx else export.to_csv(rows))
+        print(f"wrote {len(rows)} tasks to {out}")
+        return 0
+    if args.json:
+        for r in rows:
+            _print_json(r.to_dict())
+        return 0
+    if not rows:
+        print("no clause in these notices names a responsible unit")
+        return 0
+    keys = ("number", "task", "lead", "support", "deadline")
+    titles = dict(COLUMNS)
+    for doc_id in dict.fromkeys(r.doc_id for r in rows):
+        mine = [r for r in rows if r.doc_id == doc_id]
+        print(f"《{mine[0].doc_title}》 {mine[0].doc_number}")
+        print(table([titles[k] for k in keys], [[_cut(getattr(r, k), 30) for k in keys] for r in mine]))
+        print()
+    return 0
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars - 1] + "…"

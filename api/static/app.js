@@ -82,6 +82,7 @@ function hitCard(h, extra = {}) {
     el("h3", {}, `${h.number || ""}${h.title}`),
     crumbs, meta,
     el("p", { class: "excerpt" }, text),
+    h.text ? el("p", { class: "print-only fulltext" }, h.text) : null,
     h.units && h.units.length ? unitChips(h.units) : null,
     el("div", { class: "meta" }, link, extra.similarity !== undefined ? ` · 相似度 ${extra.similarity.toFixed(3)}` : ""));
 }
@@ -96,7 +97,10 @@ function renderAsk(body) {
     return;
   }
   const byId = Object.fromEntries(body.citations.map((h) => [h.clause_id, h]));
-  const box = el("div", { class: "answer", id: "answer" }, el("p", { class: "sentence" }, body.answer));
+  const box = el("div", { class: "answer", id: "answer" },
+    el("p", { class: "print-only meta" }, `问题：${body.question}　·　打印于 ${new Date().toLocaleString("zh-CN")}`),
+    el("p", { class: "sentence" }, body.answer),
+    el("button", { type: "button", class: "secondary no-print", id: "print", onclick: () => window.print() }, "打印 / 存为 PDF"));
   if (body.units.length) {
     const detail = el("div", { class: "chip-clauses" });
     box.append(unitChips(body.units, (u) => {
@@ -121,7 +125,7 @@ function renderPrecedent(body) {
   view.replaceChildren(el("p", { class: "meta" }, "按年份排列的相似条款；蓝色标出与拟写文字不同的表述。"));
   const byId = Object.fromEntries(body.hits.map((h) => [h.clause_id, h]));
   for (const group of body.timeline) {
-    view.append(el("div", { class: "tl-year" }, group.year ? `${group.year} 年` : "年份不详"));
+    view.append(el("div", { class: "tl-year" }, group.label || (group.year ? `${group.year} 年` : "日期不详")));
     group.clause_ids.forEach((id) => view.append(hitCard(byId[id], { diff: true, similarity: byId[id].similarity })));
   }
 }
@@ -170,7 +174,9 @@ async function showDocument(docId, clauseId) {
       el("h2", {}, m.title || m.doc_id),
       el("div", { class: "meta" }, [m.issuer, m.doc_number, m.date_written && `成文 ${m.date_written}`,
         m.date_published && `发布 ${m.date_published}`, m.kind].filter(Boolean).join(" · ")),
-      el("p", {}, el("a", { href: "javascript:history.back()" }, "← 返回结果")), pre);
+      el("p", { class: "actions no-print" },
+        el("button", { type: "button", class: "secondary", onclick: () => history.back() }, "← 返回结果"),
+        downloadLink({ doc: docId }, "下载本文件责任分工表")), pre);
     setStatus(clause ? `已定位条款：${clause.number || ""}${clause.title}` : "");
     const cited = $("#cited");
     if (cited) cited.scrollIntoView({ block: "center" });
@@ -179,13 +185,20 @@ async function showDocument(docId, clauseId) {
   }
 }
 
+// A link that downloads the duty matrix (责任分工表) as a spreadsheet.
+function downloadLink(params, label) {
+  const q = new URLSearchParams({ ...params, format: "xlsx" });
+  return el("a", { class: "button download", href: `/duties?${q}`, download: "" }, label);
+}
+
 async function showUnits(name) {
   setStatus("载入责任单位…");
   try {
     if (name) {
       const body = await api(`/units/${encodeURIComponent(name)}`);
       const byId = Object.fromEntries(body.citations.map((h) => [h.clause_id, h]));
-      view.replaceChildren(el("h2", {}, name), el("p", {}, body.answer));
+      view.replaceChildren(el("h2", {}, name), el("p", {}, body.answer),
+        el("p", { class: "actions no-print" }, downloadLink({ unit: name }, "下载该单位责任分工表")));
       for (const g of body.groups) {
         view.append(el("div", { class: "tl-year" }, `《${g.doc_title || g.doc_id}》 ${g.date || ""}`));
         const ids = [...g.lead, ...g.support];
@@ -211,19 +224,32 @@ async function showUnits(name) {
 
 function currentMode() { return document.querySelector("input[name=mode]:checked").value; }
 
+// A pasted link /?q=…&mode=… runs that question, as the hash route #/q?q=… does.
+function linkQuery() {
+  const params = new URLSearchParams(location.search);
+  const q = params.get("q");
+  if (!q || (location.hash && location.hash !== "#/" && location.hash !== "#")) return null;
+  const route = `/q?${new URLSearchParams({ q, mode: params.get("mode") || "ask" })}`;
+  history.replaceState(null, "", `${location.pathname}#${route}`);  // from now on, the usual hash route
+  return route;
+}
+
 function route() {
   // Split the raw hash first, then decode each part: ids may hold "?", "#", "%", spaces, emoji.
-  const raw = location.hash.slice(1) || "/";
+  // A pasted link (/?q=…&mode=…) becomes the same hash route first.
+  const raw = linkQuery() || location.hash.slice(1) || "/";
   const cut = raw.indexOf("?");
   const hash = cut < 0 ? raw : raw.slice(0, cut);
   const params = new URLSearchParams(cut < 0 ? "" : raw.slice(cut + 1));
   if (hash.startsWith("/doc/")) {
     showDocument(decodeURIComponent(hash.slice(5)), params.get("clause"));
+  } else if (hash.startsWith("/admin")) {
+    showAdmin();
   } else if (hash.startsWith("/units")) {
     showUnits(decodeURIComponent(hash.slice(7)) || null);
   } else if (hash.startsWith("/q")) {
     const q = params.get("q") || "";
-    const mode = params.get("mode") || "ask";
+    const mode = ["ask", "search", "precedent"].includes(params.get("mode")) ? params.get("mode") : "ask";
     $("#q").value = q;
     const radio = document.querySelector(`input[name=mode][value=${mode}]`);
     if (radio) radio.checked = true;

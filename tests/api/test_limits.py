@@ -21,7 +21,9 @@ from zhengce.search.query import MAX_QUERY_CHARS
 
 
 def client_for(engine, index_dir=None, **limits):
-    return TestClient(create_app(index_dir=index_dir, engine=engine, limits=LimitSettings(**limits)))
+    """A client of the app with these limits; it carries the admin token (reloads need it)."""
+    app = create_app(index_dir=index_dir, engine=engine, limits=LimitSettings(**limits), admin_token="limits-t")
+    return TestClient(app, headers={"Authorization": "Bearer limits-t"})
 
 
 def test_row6_body_over_the_limit_is_413(fake_engine):

@@ -10,14 +10,17 @@ from zhengce.api.app import create_app
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index, save_index
 
+TOKEN = "reload-test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 
 def test_reload_while_serving_drops_no_request(seed_docs, tmp_path):
     target = tmp_path / "idx"
     docs = list(seed_docs.values())
     index, _ = build_index(docs[:4], FakeEmbedder())
     save_index(index, target)
-    client = TestClient(create_app(index_dir=target))
-    assert client.get("/health").json()["manifest"]["counts"]["documents"] == 4
+    client = TestClient(create_app(index_dir=target, admin_token=TOKEN))
+    assert client.get("/health").json()["counts"]["documents"] == 4
 
     statuses: list[int] = []
     stop = threading.Event()
@@ -32,8 +35,8 @@ def test_reload_while_serving_drops_no_request(seed_docs, tmp_path):
     try:
         bigger, _ = build_index(docs, FakeEmbedder(), previous=index)
         save_index(bigger, target)
-        r = client.post("/admin/reload")
-        assert r.status_code == 200 and r.json()["manifest"]["counts"]["documents"] == 5
+        r = client.post("/admin/reload", headers=AUTH)
+        assert r.status_code == 200 and r.json()["counts"]["documents"] == 5
         for _ in range(5):
             statuses.append(client.get("/search", params={"q": "科技工作要点", "k": 3}).status_code)
     finally:
@@ -41,14 +44,15 @@ def test_reload_while_serving_drops_no_request(seed_docs, tmp_path):
         for t in threads:
             t.join()
     assert statuses and set(statuses) == {200}
-    assert client.get("/health").json()["manifest"]["counts"]["documents"] == 5
+    assert client.get("/health").json()["counts"]["documents"] == 5
     assert client.get("/documents/004_cee58c647e0cd370").status_code == 200
 
 
 def test_reload_refuses_a_broken_index_and_keeps_serving(fake_engine, tmp_path):
-    client = TestClient(create_app(index_dir=tmp_path / "missing", engine=fake_engine))
-    r = client.post("/admin/reload")
+    client = TestClient(create_app(index_dir=tmp_path / "missing", engine=fake_engine, admin_token=TOKEN))
+    r = client.post("/admin/reload", headers=AUTH)
     assert r.status_code == 409 and "no index" in r.json()["detail"]
+    assert str(tmp_path) not in r.json()["detail"]  # no server path in a response
     assert client.get("/search", params={"q": "科技"}).status_code == 200
 
 
@@ -79,7 +83,7 @@ def test_row7_concurrent_reloads_do_not_block_and_reloads_do_not_grow_memory(see
     build_a = os.path.realpath(target)
     save_index(build_index(docs[:4], FakeEmbedder())[0], target)
     build_b = os.path.realpath(target)
-    client = TestClient(create_app(index_dir=target))
+    client = TestClient(create_app(index_dir=target, admin_token=TOKEN), headers=AUTH)
     assert client.post("/admin/reload").json()["status"] == "unchanged"
 
     # One reload held inside (fault hook); 60 more at once are refused at once, /health answers.
@@ -124,7 +128,7 @@ def test_row13_the_build_being_served_is_never_pruned(seed_docs, tmp_path):
     target = tmp_path / "idx"
     docs = list(seed_docs.values())
     save_index(build_index(docs[:4], FakeEmbedder())[0], target)
-    client = TestClient(create_app(index_dir=target))
+    client = TestClient(create_app(index_dir=target, admin_token=TOKEN), headers=AUTH)
     served = client.app.state.holder.engine.index.directory
     for n in (3, 4, 5):  # three rebuilds while serving: the old code pruned the served build
         save_index(build_index(docs[:n], FakeEmbedder())[0], target)

@@ -152,5 +152,7 @@ def _precedent(cid, year):
 def test_timeline_orders_years_oldest_first_and_undated_last():
     found = [_precedent("a", 2024), _precedent("b", None), _precedent("c", 2015), _precedent("d", 2020),
              _precedent("e", 2015)]
-    assert timeline(found) == [{"year": 2015, "clause_ids": ["c", "e"]}, {"year": 2020, "clause_ids": ["d"]},
-                               {"year": 2024, "clause_ids": ["a"]}, {"year": None, "clause_ids": ["b"]}]
+    assert timeline(found) == [{"year": 2015, "label": "2015 年", "clause_ids": ["c", "e"]},
+                               {"year": 2020, "label": "2020 年", "clause_ids": ["d"]},
+                               {"year": 2024, "label": "2024 年", "clause_ids": ["a"]},
+                               {"year": None, "label": "日期不详", "clause_ids": ["b"]}]
