@@ -33,13 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-from zhengce.index import bm25
+from zhengce.index import bigrams, bm25
 from zhengce.index.aliases import Aliases
-from zhengce.index.calibration import calibration_for
+from zhengce.index.calibration import calibrate
 from zhengce.index.embedding import Embedder
 from zhengce.index.faults import fault_point
 from zhengce.index.model import HEADING, Clause, DocMeta, Document
 from zhengce.index.reader import ClauseIndex
+from zhengce.index.thesaurus import Thesaurus
 from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 2
@@ -133,6 +134,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     tokenizer = Tokenizer.for_corpus(unit_words)
     corpus_tokens = [bm25.clause_tokens(c, tokenizer) for c in rows]
     model = bm25.build(corpus_tokens)
+    gram_model = bigrams.build(rows)
+    thesaurus = Thesaurus.default()
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress)
     fault_point("build:embedded")
     faiss_index = make_faiss(vectors, faiss_kind)
@@ -142,8 +145,9 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "embedder": {"name": embedder.name, "dim": int(embedder.dim)},
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
         "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
+        "bm25_fields": ["words", bigrams.FIELD],
+        "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(thesaurus)},
         "faiss": {"kind": faiss_kind},
-        "answerability": calibration_for(embedder.name).to_dict(),
         "corpus_hash": corpus_hash(rows),
         "counts": {"documents": len(docs), "clauses": sum(len(v) for v in tree.values()),
                    "rows": len(rows), "units": len(unit_words)},
@@ -152,7 +156,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     }
     index = ClauseIndex(manifest, rows, tree, {d.doc_id: d.meta for d in docs},
                         {d.doc_id: d.original for d in docs}, tokenizer, model, faiss_index, vectors,
-                        Aliases.default())
+                        Aliases.default(), thesaurus=thesaurus, bigram_model=gram_model)
+    manifest["answerability"] = calibrate(index, embedder).to_dict()
     summary = {**manifest["counts"], "embedded": embedded, "reused": len(rows) - embedded,
                "seconds": round(seconds, 2)}
     return index, summary
@@ -169,6 +174,9 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     np.save(out / "vectors.npy", index.vectors)
     index.tokenizer.save(out)
     index.aliases.save(out)
+    index.thesaurus.save(out)
+    if index.bigram_model is not None:
+        bigrams.save(index.bigram_model, out)
     with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
         for d in index.docs.values():
             f.write(json.dumps({"meta": d.to_dict(), "original": index.originals[d.doc_id]},
@@ -273,6 +281,7 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         vectors = np.load(directory / "vectors.npy")
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
         model = bm25.load(directory / "bm25")
+        gram_model = bigrams.load(directory)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise IndexLoadError(f"index at {target} is corrupted or incomplete ({type(exc).__name__}: "
                              f"{exc}); {rebuild_hint(target)}") from exc
@@ -285,4 +294,5 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
     return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       Aliases.load(directory), directory=directory)
+                       Aliases.load(directory), directory=directory, thesaurus=Thesaurus.load(directory),
+                       bigram_model=gram_model)
