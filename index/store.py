@@ -46,6 +46,8 @@ from zhengce.index.tokenizer import Tokenizer
 FORMAT_VERSION = 2
 KEEP_BUILDS = 2
 PASSAGE_CHARS = 480
+# What the embedder reads (passage_text); vectors are reused across builds only for the same one.
+PASSAGE_VERSION = 1
 
 
 class IndexLoadError(Exception):
@@ -82,7 +84,8 @@ def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | N
     Returns the vectors and how many clauses were newly embedded.
     """
     cached: dict[str, np.ndarray] = {}
-    if previous is not None and previous.embedder_name == embedder.name:
+    if previous is not None and previous.embedder_name == embedder.name \
+            and previous.manifest.get("passage", 1) == PASSAGE_VERSION:
         cached = previous.vector_cache()
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
     todo = []
@@ -123,6 +126,15 @@ def make_faiss(vectors: np.ndarray, kind: str = "flat"):
     return index
 
 
+def build_settings() -> dict:
+    """What a new build records beside the corpus (an index with other settings answers otherwise)."""
+    from zhengce.index.calibration import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
+
+    return {"passage": PASSAGE_VERSION, "bm25_fields": ["words", bigrams.FIELD],
+            "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(Thesaurus.default())},
+            "answerability_constants": {"weights": DEFAULT_WEIGHTS, "threshold": DEFAULT_THRESHOLD}}
+
+
 def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "flat",
                 previous: ClauseIndex | None = None, show_progress: bool = False) -> tuple[ClauseIndex, dict]:
     """Build an index in memory. Returns it and a summary of the build."""
@@ -145,8 +157,7 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "embedder": {"name": embedder.name, "dim": int(embedder.dim)},
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
         "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
-        "bm25_fields": ["words", bigrams.FIELD],
-        "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(thesaurus)},
+        **build_settings(),
         "faiss": {"kind": faiss_kind},
         "corpus_hash": corpus_hash(rows),
         "counts": {"documents": len(docs), "clauses": sum(len(v) for v in tree.values()),
