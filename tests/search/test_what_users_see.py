@@ -38,7 +38,7 @@ def test_a_nonsense_search_is_judged_not_answerable(fake_engine):
 
     judge = Answerability(fake_engine)
     nonsense = fake_engine.search("量子引力弦论黑洞蒸发", k=10)
-    assert nonsense.hits and nonsense.hits[0].score > 0.99  # min-max fusion: the top is always ~1
+    assert nonsense.hits  # fusion always returns something, however weak
     assert not judge.judge("量子引力弦论黑洞蒸发", nonsense.ranked).answerable
     good = fake_engine.search("科技贷款风险补偿", k=10)
     assert judge.judge("科技贷款风险补偿", good.ranked).answerable
