@@ -19,6 +19,7 @@ from zhengce.index.aliases import Aliases
 from zhengce.index.calibration import Calibration
 from zhengce.index.contract import Citation, FilterError, Filters
 from zhengce.index.model import Clause, DocMeta, Document
+from zhengce.index.passage import passage_hash
 from zhengce.index.thesaurus import Thesaurus, normalize_query
 from zhengce.index.tokenizer import Tokenizer
 
@@ -198,5 +199,5 @@ class ClauseIndex:
         return [Document(self.docs[d], self.originals[d], tuple(self.trees[d])) for d in self.doc_ids]
 
     def vector_cache(self) -> dict[str, np.ndarray]:
-        """Row vectors by clause content hash, for reuse by the next build."""
-        return {c.content_hash: self.vectors[i] for i, c in enumerate(self.rows)}
+        """Row vectors by the hash of what the embedder read, for reuse by the next build."""
+        return {passage_hash(c): self.vectors[i] for i, c in enumerate(self.rows)}

@@ -39,15 +39,13 @@ from zhengce.index.calibration import calibrate
 from zhengce.index.embedding import Embedder
 from zhengce.index.faults import fault_point
 from zhengce.index.model import HEADING, Clause, DocMeta, Document
+from zhengce.index.passage import PASSAGE_VERSION, passage_hash, passage_text  # noqa: F401 (re-exported)
 from zhengce.index.reader import ClauseIndex
 from zhengce.index.thesaurus import Thesaurus
 from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 2
 KEEP_BUILDS = 2
-PASSAGE_CHARS = 480
-# What the embedder reads (passage_text); vectors are reused across builds only for the same one.
-PASSAGE_VERSION = 1
 
 
 class IndexLoadError(Exception):
@@ -61,13 +59,6 @@ def rebuild_hint(directory: Path) -> str:
 def is_indexed(clause: Clause) -> bool:
     """Headings without a body are kept in the tree but not ranked."""
     return clause.kind != HEADING and bool(clause.text.strip())
-
-
-def passage_text(clause: Clause) -> str:
-    """What the embedder reads for a clause: its context and text."""
-    context = " > ".join(clause.path[-2:])
-    body = clause.titled_text[:PASSAGE_CHARS]
-    return f"{context}\n{body}" if context else body
 
 
 def corpus_hash(clauses: Iterable[Clause]) -> str:
@@ -90,8 +81,9 @@ def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | N
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
     todo = []
     for i, c in enumerate(rows):
-        if c.content_hash in cached:
-            vectors[i] = cached[c.content_hash]
+        key = passage_hash(c)
+        if key in cached:
+            vectors[i] = cached[key]
         else:
             todo.append(i)
     bar = None
