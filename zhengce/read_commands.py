@@ -89,8 +89,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     label = "最接近的条款（弱相关）" if not answer.answerable else "依据"
     cited = answer.cited
     print(f"{label}（按得分排列{'，★ 为责任单位所据条款' if cited else ''}）:")
-    for i, hit in enumerate(answer.citations[: min(args.k, 5)], 1):
-        print(_format_hit(i, hit, star=hit.clause.id in cited))
+    # The first five, then any clause backing a unit that ranks below them: still in score order.
+    shown = min(args.k, 5)
+    for i, hit in enumerate(answer.citations, 1):
+        if i <= shown or hit.clause.id in cited:
+            print(_format_hit(i, hit, star=hit.clause.id in cited))
     return 0
 
 
