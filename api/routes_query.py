@@ -31,7 +31,11 @@ def _run_search(engine: SearchEngine, req: SearchRequest) -> dict:
                                fusion=req.fusion)
     except FilterError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    return result.to_dict()
+    # Fused scores are normalized per query; whether anything matches well is the judgement.
+    from zhengce.search.answerability import Answerability
+
+    judgement = Answerability(engine).judge(result.query, result.ranked)  # the query as searched (cut)
+    return dict(result.to_dict(), answerable=judgement.answerable, confidence=round(judgement.confidence, 4))
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search clauses")

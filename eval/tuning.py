@@ -165,6 +165,45 @@ def refusal_objective(max_wrong_refusal: float = 0.05) -> Objective:
     return objective
 
 
+# Signal weights tried for the answerability combination (each sums to 1; see index/calibration.py).
+_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+SIGNAL_WEIGHTS = tuple(
+    {"coverage": a, "dense_pct": b, "lexical_pct": c, "agreement": round(1.0 - a - b - c, 2)}
+    for a in _SHARES for b in _SHARES for c in _SHARES if a + b + c <= 1.0 + _EPS)
+SIGNAL_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
+
+
+def _signal_rates(rows: Sequence[dict], candidate) -> tuple[float, float]:
+    wi, threshold = candidate
+    none = [r["conf"][wi] < threshold for r in rows if r["type"] == "none"]
+    answerable = [r["conf"][wi] < threshold for r in rows if r["type"] != "none"]
+    return (sum(none) / len(none) if none else 0.0,
+            sum(answerable) / len(answerable) if answerable else 0.0)
+
+
+def _signal_balanced(rows: Sequence[dict], candidate) -> float:
+    refused_none, refused_answerable = _signal_rates(rows, candidate)
+    return 0.5 * refused_none + 0.5 * (1.0 - refused_answerable)
+
+
+def choose_signals(rows: Sequence[dict], k: int = 5, max_wrong_refusal: float = 0.05) -> CVResult:
+    """The answerability weights and threshold by k-fold CV on dev rows.
+
+    Rows carry the answer's ``signals``; candidates are ``(index into SIGNAL_WEIGHTS,
+    threshold)``, confidence = Σ weight · signal. The choice maximises balanced accuracy with the
+    wrong-refusal ceiling of :func:`refusal_objective`; the estimate is held-out balanced accuracy.
+    """
+    rows = [dict(r, conf=[sum(w * r["signals"].get(n, 0.0) for n, w in ws.items()) for ws in SIGNAL_WEIGHTS])
+            for r in rows]
+
+    def objective(rs: Sequence[dict], candidate) -> float:
+        score = _signal_balanced(rs, candidate)
+        return score - 1.0 if _signal_rates(rs, candidate)[1] > max_wrong_refusal + _EPS else score
+
+    candidates = [(wi, t) for wi in range(len(SIGNAL_WEIGHTS)) for t in SIGNAL_THRESHOLDS]
+    return cross_validate(rows, candidates, objective, k=k, measure=_signal_balanced)
+
+
 def dev_rows(path: Path) -> list[dict]:
     """The dev questions of a ``questions.<mode>.jsonl`` file written by ``zhengce eval``."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -181,8 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("rows", type=Path, help="questions.<mode>.jsonl from zhengce eval --split all")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--max-wrong-refusal", type=float, default=0.05)
+    parser.add_argument("--signals", action="store_true",
+                        help="choose the signal weights and threshold (index/calibration.py) instead")
     args = parser.parse_args(argv)
     rows = dev_rows(args.rows)
+    if args.signals:
+        result = choose_signals(rows, k=args.k, max_wrong_refusal=args.max_wrong_refusal)
+        wi, threshold = result.chosen
+        print(f"weights = {SIGNAL_WEIGHTS[wi]}, threshold = {threshold}")
+        print(result.describe("(weights, threshold)"))
+        none_ok, wrong = _signal_rates([dict(r, conf=[sum(w * r["signals"].get(n, 0.0) for n, w in ws.items())
+                                                      for ws in SIGNAL_WEIGHTS]) for r in rows], result.chosen)
+        print(f"  in-sample: unanswerables refused {none_ok:.3f}, answerable refused {wrong:.3f}")
+        return 0
     objective = refusal_objective(args.max_wrong_refusal)
     result = cross_validate(rows, SWEEP, objective, k=args.k, measure=balanced_accuracy)
     print(result.describe("answerability threshold"))

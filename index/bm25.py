@@ -68,3 +68,16 @@ def load(directory: Path, mmap: bool = False):
     import bm25s
 
     return bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False)
+
+
+def idf(model, tokens: list[str]) -> np.ndarray:
+    """Lucene idf of each token in the index (a token the index never saw gets the idf of df = 0).
+
+    The document frequency is the number of stored scores of the token's column (bm25s keeps
+    one nonzero score per document containing it).
+    """
+    n = int(model.scores["num_docs"])
+    indptr = model.scores["indptr"]
+    vocab = model.vocab_dict
+    df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in tokens], np.float64)
+    return np.log(1.0 + (n - df + 0.5) / (df + 0.5))

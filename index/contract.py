@@ -129,8 +129,18 @@ class IndexReader(Protocol):
     def query_tokens(self, text: str) -> list[str]:
         """The index's own tokenization of a query (its dictionary, its stopwords)."""
 
-    def bm25_scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row for a query."""
+    def bm25_fields(self) -> tuple[str, ...]:
+        """The BM25 fields this index holds: ``words`` (jieba), and ``bigrams`` when built with them."""
+
+    def bm25_scores(self, query: str, field: str = "words") -> np.ndarray:
+        """BM25 score of every row for a query in one field (ValueError for a field it lacks)."""
+
+    def bm25_idf(self, tokens: list[str]) -> np.ndarray:
+        """The words field's idf of each token (a token the index never saw: the idf of df = 0)."""
+
+    def rewrite_query(self, text: str) -> str:
+        """The query as this index searches it: normalized (NFKC, traditional → simplified) and
+        expanded by the index's own thesaurus (see zhengce.index.thesaurus)."""
 
     def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:

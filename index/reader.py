@@ -14,11 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from zhengce.index import bm25
+from zhengce.index import bigrams, bm25
 from zhengce.index.aliases import Aliases
-from zhengce.index.calibration import calibration_for
+from zhengce.index.calibration import Calibration
 from zhengce.index.contract import Citation, FilterError, Filters
 from zhengce.index.model import Clause, DocMeta, Document
+from zhengce.index.passage import passage_hash
+from zhengce.index.thesaurus import Thesaurus, normalize_query
 from zhengce.index.tokenizer import Tokenizer
 
 EMPTY_ROWS = np.zeros(0, np.int64)
@@ -39,6 +41,8 @@ class ClauseIndex:
     vectors: np.ndarray
     aliases: Aliases = field(default_factory=Aliases.default)
     directory: Path | None = None
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
+    bigram_model: object | None = None
 
     def __post_init__(self):
         self._by_id = {c.id: c for cs in self.trees.values() for c in cs}
@@ -66,7 +70,7 @@ class ClauseIndex:
     @property
     def calibration(self) -> dict:
         stored = self.manifest.get("answerability")
-        return stored if stored else calibration_for(self.embedder_name).to_dict()
+        return stored if stored else Calibration().to_dict()
 
     def clause(self, clause_id: str) -> Clause | None:
         return self._by_id.get(clause_id)
@@ -113,8 +117,21 @@ class ClauseIndex:
     def query_tokens(self, text: str) -> list[str]:
         return self.tokenizer.tokenize_query(text)
 
-    def bm25_scores(self, query: str) -> np.ndarray:
-        return bm25.scores(self.bm25_model, self.tokenizer.tokenize_query(query))
+    def bm25_fields(self) -> tuple[str, ...]:
+        return ("words", bigrams.FIELD) if self.bigram_model is not None else ("words",)
+
+    def bm25_scores(self, query: str, field: str = "words") -> np.ndarray:
+        if field == "words":
+            return bm25.scores(self.bm25_model, self.tokenizer.tokenize_query(query))
+        if field == bigrams.FIELD and self.bigram_model is not None:
+            return bigrams.scores(self.bigram_model, query)
+        raise ValueError(f"this index has no BM25 field {field!r} (it has: {', '.join(self.bm25_fields())})")
+
+    def bm25_idf(self, tokens: list[str]) -> np.ndarray:
+        return bm25.idf(self.bm25_model, tokens)
+
+    def rewrite_query(self, text: str) -> str:
+        return self.thesaurus.expand(normalize_query(text))
 
     def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:
@@ -182,5 +199,5 @@ class ClauseIndex:
         return [Document(self.docs[d], self.originals[d], tuple(self.trees[d])) for d in self.doc_ids]
 
     def vector_cache(self) -> dict[str, np.ndarray]:
-        """Row vectors by clause content hash, for reuse by the next build."""
-        return {c.content_hash: self.vectors[i] for i, c in enumerate(self.rows)}
+        """Row vectors by the hash of what the embedder read, for reuse by the next build."""
+        return {passage_hash(c): self.vectors[i] for i, c in enumerate(self.rows)}

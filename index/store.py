@@ -33,14 +33,16 @@ from pathlib import Path
 
 import numpy as np
 
-from zhengce.index import bm25
+from zhengce.index import bigrams, bm25
 from zhengce.index.aliases import Aliases
 from zhengce.index.builds import prune
-from zhengce.index.calibration import calibration_for
+from zhengce.index.calibration import calibrate
 from zhengce.index.embedding import Embedder
 from zhengce.index.faults import fault_point
 from zhengce.index.model import HEADING, Clause, DocMeta, Document
+from zhengce.index.passage import PASSAGE_VERSION, passage_hash, passage_text  # noqa: F401 (re-exported)
 from zhengce.index.reader import ClauseIndex
+from zhengce.index.thesaurus import Thesaurus
 from zhengce.index.tokenizer import Tokenizer
 
 FORMAT_VERSION = 2
@@ -60,13 +62,6 @@ def is_indexed(clause: Clause) -> bool:
     return clause.kind != HEADING and bool(clause.text.strip())
 
 
-def passage_text(clause: Clause) -> str:
-    """What the embedder reads for a clause: its context and text."""
-    context = " > ".join(clause.path[-2:])
-    body = clause.titled_text[:PASSAGE_CHARS]
-    return f"{context}\n{body}" if context else body
-
-
 def corpus_hash(clauses: Iterable[Clause]) -> str:
     h = hashlib.sha256()
     for c in clauses:
@@ -81,13 +76,15 @@ def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | N
     Returns the vectors and how many clauses were newly embedded.
     """
     cached: dict[str, np.ndarray] = {}
-    if previous is not None and previous.embedder_name == embedder.name:
+    if previous is not None and previous.embedder_name == embedder.name \
+            and previous.manifest.get("passage", 1) == PASSAGE_VERSION:
         cached = previous.vector_cache()
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
     todo = []
     for i, c in enumerate(rows):
-        if c.content_hash in cached:
-            vectors[i] = cached[c.content_hash]
+        key = passage_hash(c)
+        if key in cached:
+            vectors[i] = cached[key]
         else:
             todo.append(i)
     bar = None
@@ -122,6 +119,15 @@ def make_faiss(vectors: np.ndarray, kind: str = "flat"):
     return index
 
 
+def build_settings() -> dict:
+    """What a new build records beside the corpus (an index with other settings answers otherwise)."""
+    from zhengce.index.calibration import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
+
+    return {"passage": PASSAGE_VERSION, "bm25_fields": ["words", bigrams.FIELD],
+            "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(Thesaurus.default())},
+            "answerability_constants": {"weights": DEFAULT_WEIGHTS, "threshold": DEFAULT_THRESHOLD}}
+
+
 def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "flat",
                 previous: ClauseIndex | None = None, show_progress: bool = False) -> tuple[ClauseIndex, dict]:
     """Build an index in memory. Returns it and a summary of the build."""
@@ -133,6 +139,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     tokenizer = Tokenizer.for_corpus(unit_words)
     corpus_tokens = [bm25.clause_tokens(c, tokenizer) for c in rows]
     model = bm25.build(corpus_tokens)
+    gram_model = bigrams.build(rows)
+    thesaurus = Thesaurus.default()
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress)
     fault_point("build:embedded")
     faiss_index = make_faiss(vectors, faiss_kind)
@@ -142,8 +150,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "embedder": {"name": embedder.name, "dim": int(embedder.dim)},
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
         "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
+        **build_settings(),
         "faiss": {"kind": faiss_kind},
-        "answerability": calibration_for(embedder.name).to_dict(),
         "corpus_hash": corpus_hash(rows),
         "counts": {"documents": len(docs), "clauses": sum(len(v) for v in tree.values()),
                    "rows": len(rows), "units": len(unit_words)},
@@ -152,7 +160,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     }
     index = ClauseIndex(manifest, rows, tree, {d.doc_id: d.meta for d in docs},
                         {d.doc_id: d.original for d in docs}, tokenizer, model, faiss_index, vectors,
-                        Aliases.default())
+                        Aliases.default(), thesaurus=thesaurus, bigram_model=gram_model)
+    manifest["answerability"] = calibrate(index, embedder).to_dict()
     summary = {**manifest["counts"], "embedded": embedded, "reused": len(rows) - embedded,
                "seconds": round(seconds, 2)}
     return index, summary
@@ -169,6 +178,9 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     np.save(out / "vectors.npy", index.vectors)
     index.tokenizer.save(out)
     index.aliases.save(out / "aliases")
+    index.thesaurus.save(out)
+    if index.bigram_model is not None:
+        bigrams.save(index.bigram_model, out)
     with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
         for d in index.docs.values():
             f.write(json.dumps({"meta": d.to_dict(), "original": index.originals[d.doc_id]},
@@ -262,6 +274,7 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         vectors = np.load(directory / "vectors.npy")
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
         model = bm25.load(directory / "bm25")
+        gram_model = bigrams.load(directory)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise IndexLoadError(f"index at {target} is corrupted or incomplete ({type(exc).__name__}: "
                              f"{exc}); {rebuild_hint(target)}") from exc
@@ -274,4 +287,5 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
     return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       Aliases.load(directory / "aliases"), directory=directory)
+                       Aliases.load(directory / "aliases"), directory=directory, thesaurus=Thesaurus.load(directory),
+                       bigram_model=gram_model)

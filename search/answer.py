@@ -10,7 +10,12 @@
 * duty aggregation (:mod:`zhengce.search.duty`): the units, each backed by its
   clauses, and the sentence that cites them.
 
-A question naming a unit ("市科技局负责哪些工作") lists that unit's clauses.
+A question naming a unit ("市科技局负责哪些工作") lists that unit's clauses. A question
+comparing years ("2015年和2024年对科技金融的要求有什么不同") gets the closest clause of each
+year side by side, differences marked (:mod:`zhengce.search.compare`).
+
+Citations stay in score order (what a reader sees is ranked as scored); those that back the
+answer's units are flagged ``cited``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from zhengce.index.contract import Filters
 from zhengce.index.model import LEAD, SUPPORT
 from zhengce.search.answerability import Answerability
+from zhengce.search.compare import COMPARE, compare_years, comparison_years
 from zhengce.search.duty import UnitAnswer, aggregate_units, clause_ref, duty_sentence, short_title
 from zhengce.search.engine import SearchEngine
 from zhengce.search.hits import Hit
@@ -43,14 +49,23 @@ class Answer:
     took_ms: float = 0.0
     topic: str = ""
     groups: list[dict] = field(default_factory=list)
+    signals: dict[str, float] = field(default_factory=dict)
     note: str | None = None  # set when the question was cut (search/query.py)
 
+    @property
+    def cited(self) -> set[str]:
+        """Ids of the clauses that back the answer's units."""
+        return {cid for u in self.units for cid in u.clause_ids}
+
     def to_dict(self) -> dict:
+        cited = self.cited
         note = {"note": self.note} if self.note else {}
         return {**note, "question": self.question, "intent": self.intent, "answerable": self.answerable,
                 "answer": self.answer, "confidence": round(self.confidence, 4),
+                "signals": {k: round(v, 4) for k, v in self.signals.items()},
                 "units": [u.to_dict() for u in self.units],
-                "citations": [dict(h.to_dict(), weak=not self.answerable) for h in self.citations],
+                "citations": [dict(h.to_dict(), weak=not self.answerable, cited=h.clause.id in cited)
+                              for h in self.citations],
                 "groups": self.groups, "took_ms": round(self.took_ms, 2)}
 
 
@@ -70,7 +85,10 @@ class Answerer:
         question, note = cut_query(question)  # before tokenizing and embedding: bounded cost
         k = k or self.k
         intent = detect(question, self.engine.index.unit_names())
-        if intent.kind == UNIT:
+        years = comparison_years(question)
+        if years and intent.kind != UNIT:
+            answer = self.compare_answer(question, years, mode or self.mode, filters)
+        elif intent.kind == UNIT:
             answer = self.unit_answer(question, intent.unit, k, filters=filters)
         else:
             answer = self._topic_answer(question, intent.kind, intent.topic, k, mode or self.mode, filters)
@@ -79,22 +97,45 @@ class Answerer:
         return answer
 
     def _topic_answer(self, question, kind, topic, k, mode, filters) -> Answer:
-        result = self.engine.search(topic, k=max(k, DUTY_CANDIDATES), mode=mode, filters=filters)
+        result = self.engine.search(topic, k=max(k, DUTY_CANDIDATES), mode=mode, filters=filters,
+                                    intent=kind if kind == DUTY else None)
         hits = result.hits
         judgement = self.answerability.judge(topic, result.ranked)
         if not (judgement.answerable and hits):
             text = "未找到能回答该问题的条款。以下为最接近的条款，仅供参考。" if hits else "未找到相关条款。"
-            return Answer(question, kind, False, text, [], hits[:3], judgement.confidence, topic=topic)
+            return Answer(question, kind, False, text, [], hits[:3], judgement.confidence, topic=topic,
+                          signals=judgement.signals)
         units: list[UnitAnswer] = []
         if kind == DUTY:
             units = aggregate_units(hits)
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
+            # Citations stay in score order; a unit's clauses past the first k are kept too.
             cited = {cid for u in units for cid in u.clause_ids}
-            hits = [h for h in hits if h.clause.id in cited] + [h for h in hits if h.clause.id not in cited]
+            shown = hits[:k]
+            hits = shown + [h for h in hits[k:] if h.clause.id in cited]
         else:
             top = hits[0].clause
             text = f"最相关的条款是《{short_title(top)}》{clause_ref(top)}：{top.title}。"
-        return Answer(question, kind, True, text, units, hits[:k], judgement.confidence, topic=topic)
+            hits = hits[:k]
+        return Answer(question, kind, True, text, units, hits, judgement.confidence, topic=topic,
+                      signals=judgement.signals)
+
+    def compare_answer(self, question: str, years: list[int], mode: str, filters: Filters | None) -> Answer:
+        """The closest clause of each year, side by side, differences marked (see compare.py)."""
+        topic, per_year = compare_years(self.engine, question, years, filters, mode)
+        found = [y for y in per_year if y.hit is not None]
+        judgement = self.answerability.judge(topic)
+        answerable = judgement.answerable and len(found) >= 2
+        if answerable:
+            parts = [f"{y.year}年《{short_title(y.hit.clause)}》{clause_ref(y.hit.clause)}" for y in found]
+            text = f"关于“{topic}”，逐年最接近的条款：" + "；".join(parts) + "。不同之处已标出。"
+        else:
+            missing = [str(y.year) for y in per_year if y.hit is None]
+            text = (f"{'、'.join(missing)}年没有相关文件，无法比较。" if missing and judgement.answerable
+                    else "未找到能回答该问题的条款。")
+        hits = sorted((y.hit for y in found), key=lambda h: -h.score)
+        return Answer(question, COMPARE, answerable, text, [], hits, judgement.confidence, topic=topic,
+                      groups=[y.to_dict() for y in per_year], signals=judgement.signals)
 
     def unit_answer(self, question: str, unit: str, k: int, limit: int = UNIT_CITATIONS,
                     filters: Filters | None = None) -> Answer:

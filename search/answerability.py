@@ -1,49 +1,99 @@
 """Answerability: does the corpus address the question at all?
 
-``confidence = (cos_top - cos_floor) * cos_scale + bm25_top / n_query_tokens``
-with the constants the index was built with (its manifest's
-``answerability``, see :mod:`zhengce.index.calibration`). Embedders without a
-calibration have ``cos_scale = 0``: the lexical part alone decides. The top
-scores are taken from the retrieval the answer already ran when it has them.
+Signals that do not grow with the corpus (see :mod:`zhengce.index.calibration`), combined
+with the weights and threshold the index was built with (its manifest's ``answerability``)::
+
+    confidence = Σ weight_f · signal_f        answerable when confidence >= threshold
+
+* ``coverage`` — the idf-weighted share of the query's tokens held by the best of the top
+  three clauses (the query as typed and as the index rewrites it; the better of the two);
+* ``dense_pct`` / ``lexical_pct`` — top cosine and top BM25 score per token, as percentiles
+  of the index's own background;
+* ``agreement`` — BM25 and dense agree on the top clause (1), overlap in their top five (0.5).
+
+The top scores are taken from the retrieval the answer already ran when it has them. An index
+built before the signals answers with its stored formula (``LegacyCalibration``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from zhengce.index.calibration import Calibration
+import numpy as np
+
+from zhengce.index.calibration import Calibration, LegacyCalibration
 from zhengce.search.engine import Ranked, SearchEngine
+
+COVERAGE_TOP = 3
+AGREEMENT_TOP = 5
 
 
 @dataclass(frozen=True)
 class Judgement:
     confidence: float
     answerable: bool
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def coverage(index, query_tokens: list[str], clause_tokens: set[str]) -> float:
+    """The idf-weighted share of ``query_tokens`` found in ``clause_tokens`` (0 for no tokens)."""
+    tokens = list(dict.fromkeys(query_tokens))
+    if not tokens:
+        return 0.0
+    idf = index.bm25_idf(tokens)
+    held = np.array([t in clause_tokens for t in tokens], bool)
+    total = float(idf.sum())
+    return float(idf[held].sum() / total) if total > 0 else 0.0
 
 
 class Answerability:
     """Scores a topic against the index; ``threshold`` can be overridden per call."""
 
-    def __init__(self, engine: SearchEngine, calibration: Calibration | None = None):
+    def __init__(self, engine: SearchEngine, calibration: Calibration | LegacyCalibration | None = None):
         self.engine = engine
         self.calibration = calibration or Calibration.from_dict(engine.index.calibration)
 
-    def _top(self, retriever: str, topic: str, ranked: Ranked | None) -> float:
-        top = ranked.top_score(retriever) if ranked is not None else None
-        if top is None:
-            _, scores = self.engine.retrieve(retriever, topic, 1)
-            top = float(scores[0]) if len(scores) else 0.0
-        return top
+    def _ranked(self, topic: str, ranked: Ranked | None) -> Ranked:
+        if ranked is None or {"bm25", "dense"} - set(ranked.lists):
+            ranked = self.engine.rank(topic, COVERAGE_TOP, "hybrid")
+        return ranked
+
+    def signals(self, topic: str, ranked: Ranked | None = None) -> dict[str, float]:
+        index, cal = self.engine.index, self.calibration
+        ranked = self._ranked(topic, ranked)
+        rewritten = self.engine.query_text(topic)
+        asked = [index.query_tokens(topic), index.query_tokens(rewritten)]
+        best = 0.0
+        for clause in index.clauses(ranked.rows[:COVERAGE_TOP].tolist()):
+            words = set(index.query_tokens(" ".join((*clause.path[-2:], clause.titled_text,
+                                                     *clause.unit_names()))))
+            best = max([best] + [coverage(index, q, words) for q in asked])
+        b_rows, b_scores = ranked.lists["bm25"]
+        d_rows, d_scores = ranked.lists["dense"]
+        n_tokens = max(1, len(index.query_tokens(rewritten)))
+        lexical = float(b_scores[0]) / n_tokens if len(b_scores) else 0.0
+        dense = float(d_scores[0]) if len(d_scores) else 0.0
+        agree = 0.0
+        if len(b_rows) and len(d_rows):
+            if b_rows[0] == d_rows[0]:
+                agree = 1.0
+            elif b_rows[0] in d_rows[:AGREEMENT_TOP] and d_rows[0] in b_rows[:AGREEMENT_TOP]:
+                agree = 0.5
+        if isinstance(cal, LegacyCalibration):
+            return {"coverage": best, "dense_top": dense, "lexical_top": lexical, "agreement": agree}
+        return {"coverage": best, "dense_pct": cal.percentile("dense_pct", dense),
+                "lexical_pct": cal.percentile("lexical_pct", lexical), "agreement": agree,
+                "dense_top": dense, "lexical_top": lexical}
 
     def confidence(self, topic: str, ranked: Ranked | None = None) -> float:
-        cal = self.calibration
-        n_tokens = max(1, len(self.engine.index.query_tokens(topic)))
-        lexical = self._top("bm25", topic, ranked) / n_tokens
-        if cal.cos_scale == 0:
-            return lexical
-        return (self._top("dense", topic, ranked) - cal.cos_floor) * cal.cos_scale + lexical
+        return self.judge(topic, ranked).confidence
 
     def judge(self, topic: str, ranked: Ranked | None = None, threshold: float | None = None) -> Judgement:
-        confidence = self.confidence(topic, ranked)
-        limit = self.calibration.threshold if threshold is None else threshold
-        return Judgement(confidence, confidence >= limit)
+        cal = self.calibration
+        signals = self.signals(topic, ranked)
+        if isinstance(cal, LegacyCalibration):
+            confidence = signals["lexical_top"] + (signals["dense_top"] - cal.cos_floor) * cal.cos_scale
+        else:
+            confidence = cal.confidence(signals)
+        limit = cal.threshold if threshold is None else threshold
+        return Judgement(confidence, confidence >= limit, signals)

@@ -1,10 +1,21 @@
 """Hybrid search as a pipeline of components with one job each (Haystack 2.x is the model).
 
-    filters ──compile──▶ row mask ──▶ retrievers (BM25, dense) ──▶ fusion ──▶ hits
+    query ──rewrite──▶ filters ──compile──▶ row mask ──▶ retrievers (BM25 words, BM25 bigrams,
+    dense) ──▶ fusion (weights per intent) ──▶ hits
 
 Each component sees the index only through
-:class:`zhengce.index.contract.IndexReader`. Defaults are set on the engine
-and can be overridden per call (``mode``, ``k``, ``fusion``, ``candidates``).
+:class:`zhengce.index.contract.IndexReader`. The query is rewritten by the index
+(:meth:`IndexReader.rewrite_query`: NFKC, traditional → simplified, the index's
+thesaurus) unless ``rewrite=False``. Defaults are set on the engine and can be
+overridden per call (``mode``, ``k``, ``fusion``, ``candidates``, ``weights``,
+``intent``, ``rewrite``).
+
+``HYBRID_WEIGHTS`` holds the fusion weights of the hybrid mode, retriever by retriever, and
+can hold them per intent (``duty``, ``find``, ``precedent`` for draft clauses, see
+:func:`zhengce.search.intent.retrieval_intent`). The weights (BM25 words 0.3, bigrams 0.3,
+dense 0.4) were chosen by 5-fold cross-validation on the dev split of the mixed corpus
+(``python -m zhengce.eval.ablation``; the table is ``eval/ABLATION.md``). Weights per intent
+were tried and not kept: their CV estimate fell below one shared set (0.884 against 0.889).
 """
 
 from __future__ import annotations
@@ -20,9 +31,14 @@ from zhengce.index.embedding import Embedder, make_embedder
 from zhengce.search.fusion import DEFAULT_FUSION, MODES, fuse
 from zhengce.search.hits import Hit, HitBuilder
 from zhengce.search.query import cut_query
+from zhengce.search.rerank import Reranker
 from zhengce.search.retrievers import BM25Retriever, DenseRetriever, Ranking, Retriever
 
 MIN_CANDIDATES = 50
+# retriever -> fusion weight, per intent (see the module docstring); "default" for the rest.
+HYBRID_WEIGHTS: dict[str, dict[str, float]] = {
+    "default": {"bm25": 0.3, "bigrams": 0.3, "dense": 0.4},
+}
 
 
 @dataclass
@@ -61,15 +77,22 @@ class SearchEngine:
     """BM25 + dense retrieval over one index, fused (normalized weighted fusion by default)."""
 
     def __init__(self, index: IndexReader, embedder: Embedder, mode: str = "hybrid", k: int = 10,
-                 fusion: str = DEFAULT_FUSION, candidates: int = MIN_CANDIDATES):
+                 fusion: str = DEFAULT_FUSION, candidates: int = MIN_CANDIDATES,
+                 weights: dict[str, dict[str, float]] | None = None, rewrite: bool = True,
+                 reranker: Reranker | None = None):
         if embedder.name != index.embedder_name:
             raise ValueError(f"embedder {embedder.name!r} does not match the index ({index.embedder_name!r})")
         self.index = index
         self.embedder = embedder
         self.retrievers: dict[str, Retriever] = {"bm25": BM25Retriever(index),
                                                  "dense": DenseRetriever(index, embedder)}
+        if "bigrams" in index.bm25_fields():
+            self.retrievers["bigrams"] = BM25Retriever(index, field="bigrams")
         self.hits = HitBuilder(index)
         self.mode, self.k, self.fusion, self.candidates = mode, k, fusion, candidates
+        self.weights = weights or HYBRID_WEIGHTS
+        self.rewrite = rewrite
+        self.reranker = reranker
 
     @classmethod
     def open(cls, directory, embedder: Embedder | None = None, **defaults) -> SearchEngine:
@@ -81,29 +104,63 @@ class SearchEngine:
             embedder = make_embedder(manifest["embedder"]["name"])
         return cls(load_index(directory, embedder.name), embedder, **defaults)
 
+    def query_text(self, query: str, rewrite: bool | None = None) -> str:
+        """The query the retrievers see: rewritten by the index unless ``rewrite`` is off."""
+        return self.index.rewrite_query(query) if (self.rewrite if rewrite is None else rewrite) else query
+
     def retrieve(self, retriever: str, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking:
-        """One retriever's best k rows (answerability asks for a single top score)."""
+        """One retriever's best k rows for a query as given (no rewriting)."""
         return self.retrievers[retriever].retrieve(query, k, allowed)
 
+    def weights_for(self, intent: str | None) -> dict[str, float]:
+        return self.weights.get(intent or "default", self.weights["default"])
+
     def rank(self, query: str, k: int, mode: str, allowed: np.ndarray | None = None,
-             fusion: str | None = None, candidates: int | None = None) -> Ranked:
-        """Rows and scores, best first, with each retriever's list and ranks."""
+             fusion: str | None = None, candidates: int | None = None, intent: str | None = None,
+             weights: dict[str, float] | None = None, rewrite: bool | None = None) -> Ranked:
+        """Rows and scores, best first, with each retriever's list and ranks.
+
+        Hybrid always runs BM25 words and dense (answerability reads both) and the bigram
+        field when it has a weight; ``weights`` (retriever -> weight) overrides the intent's.
+        """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
-        names = ("bm25", "dense") if mode == "hybrid" else (mode,)
+        text = self.query_text(query, rewrite)
+        w = weights or self.weights_for(intent)
+        names = [n for n in ("bm25", "bigrams", "dense") if n in self.retrievers
+                 and (n != "bigrams" or w.get(n, 0) > 0)] if mode == "hybrid" else [mode]
         n_cand = max(candidates or self.candidates, 3 * k) if mode == "hybrid" else k
-        lists = {name: self.retrieve(name, query, n_cand, allowed) for name in names}
+        lists = {name: self.retrieve(name, text, n_cand, allowed) for name in names}
         ranks = {name: {int(r): i + 1 for i, r in enumerate(rows)} for name, (rows, _) in lists.items()}
-        rows, scores = fuse(list(lists.values()), fusion or self.fusion) if mode == "hybrid" else lists[mode]
+        if mode == "hybrid":
+            rows, scores = fuse(list(lists.values()), fusion or self.fusion,
+                                weights=[w.get(n, 0.0) for n in names])
+        else:
+            rows, scores = lists[mode]
         return Ranked(rows[:k], scores[:k], ranks, lists)
 
+    def intent_of(self, query: str) -> str:
+        """The retrieval intent of a query (duty, find, precedent), for its fusion weights."""
+        from zhengce.search.intent import retrieval_intent
+
+        return retrieval_intent(query)
+
     def search(self, query: str, k: int | None = None, mode: str | None = None,
-               filters: Filters | None = None, fusion: str | None = None) -> SearchResult:
+               filters: Filters | None = None, fusion: str | None = None, intent: str | None = None,
+               rewrite: bool | None = None, rerank: bool | None = None) -> SearchResult:
+        """Ranked hits; the reranker (when the engine has one) reorders the head unless ``rerank=False``."""
         t0 = time.perf_counter()
         query, note = cut_query(query)  # before tokenizing and embedding: bounded cost
         k = k or self.k
         mode = mode or self.mode
         allowed = self.index.compile_filters(filters or Filters())
-        ranked = self.rank(query, k, mode, allowed, fusion)
-        hits = self.hits.build(query, ranked.rows.tolist(), ranked.scores.tolist(), ranked.ranks)
+        intent = intent or (self.intent_of(query) if mode == "hybrid" else None)
+        reranker = self.reranker if rerank is not False else None
+        fetch = max(k, getattr(reranker, "top_n", 0)) if reranker else k
+        ranked = self.rank(query, fetch, mode, allowed, fusion, intent=intent, rewrite=rewrite)
+        if reranker is not None:
+            rows, scores = reranker.rerank(self.query_text(query, rewrite), ranked.rows, ranked.scores)
+            ranked = Ranked(rows[:k], scores[:k], ranked.ranks, ranked.lists)
+        hits = self.hits.build(self.query_text(query, rewrite), ranked.rows.tolist(), ranked.scores.tolist(),
+                               ranked.ranks)
         return SearchResult(query, mode, hits, (time.perf_counter() - t0) * 1000, ranked, note)

@@ -4,7 +4,10 @@ Sentences are scored by the query terms they contain (each distinct term
 counts once, longer terms weigh more); the best sentence is extended with
 its best neighbour while the excerpt stays short. Marks are ``[start, end)``
 character spans of matched terms inside the excerpt, so a caller can render
-them safely (the web page escapes the text and wraps the spans).
+them safely (the web page escapes the text and wraps the spans). Marks cover
+whole query terms: touching marks are merged while the merged text is itself
+part of the query, so 科技成果转化 asked of "科技成果转移转化" marks
+【科技成果】转移【转化】, not 【科技】【成果】转移【转化】.
 """
 
 from __future__ import annotations
@@ -49,8 +52,24 @@ def mark_spans(text: str, terms: list[str]) -> list[list[int]]:
     return sorted(spans)
 
 
-def make_excerpt(text: str, query_tokens: list[str], max_chars: int = MAX_CHARS) -> tuple[str, list[list[int]]]:
-    """``(excerpt, marks)`` for a clause text and the tokens of a query."""
+def merge_spans(text: str, spans: list[list[int]], query: str) -> list[list[int]]:
+    """Touching spans joined while the joined text is a substring of the query (both compared
+    NFKC, lower-cased): the longest query term a run of marks spells."""
+    q = unicodedata.normalize("NFKC", query).lower()
+    low = text.lower()
+    out: list[list[int]] = []
+    for start, end in spans:
+        if out and out[-1][1] == start and low[out[-1][0]:end] in q:
+            out[-1][1] = end
+        else:
+            out.append([start, end])
+    return out
+
+
+def make_excerpt(text: str, query_tokens: list[str], max_chars: int = MAX_CHARS,
+                 query: str = "") -> tuple[str, list[list[int]]]:
+    """``(excerpt, marks)`` for a clause text and the tokens of a query (marks merged along
+    ``query`` when given, see :func:`merge_spans`)."""
     sents = sentences(text)
     if not sents:
         return "", []
@@ -78,4 +97,5 @@ def make_excerpt(text: str, query_tokens: list[str], max_chars: int = MAX_CHARS)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(sents) - 1 and not excerpt.endswith("…") else ""
     excerpt = prefix + excerpt + suffix
-    return excerpt, mark_spans(excerpt, terms)
+    marks = mark_spans(excerpt, terms)
+    return excerpt, merge_spans(excerpt, marks, query) if query else marks

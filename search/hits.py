@@ -62,7 +62,7 @@ class HitBuilder:
         clauses = self.index.clauses(rows)
         hits = []
         for row, score, clause in zip(rows, scores, clauses, strict=True):
-            excerpt, marks = make_excerpt(clause.text, tokens)
+            excerpt, marks = make_excerpt(clause.text, tokens, query=query)
             hit_ranks = {name: r[row] for name, r in (ranks or {}).items() if row in r}
             hits.append(Hit(int(row), float(score), clause, excerpt, marks, hit_ranks))
         return hits

@@ -87,3 +87,23 @@ def detect(question: str, units: Iterable[str] = ()) -> Intent:
     if is_duty(q):
         return Intent(DUTY, topic_of(q))
     return Intent(FIND, q)
+
+
+PRECEDENT = "precedent"
+# A draft clause, not a question: a sentence of policy text, ending as one, asking nothing.
+_QUESTION_WORDS = re.compile(r"[?？吗呢]|什么|怎么|怎样|如何|哪|多少|几|谁|是否|有没有|能不能|可不可以")
+DRAFT_MIN_CHARS = 20
+
+
+def is_draft_clause(text: str) -> bool:
+    """Policy wording pasted to find precedents: at least ``DRAFT_MIN_CHARS`` characters,
+    ending with 。 or ；, with no question mark or question word."""
+    q = _nfkc(text)
+    return len(q) >= DRAFT_MIN_CHARS and q[-1] in "。;；" and not _QUESTION_WORDS.search(q)
+
+
+def retrieval_intent(text: str) -> str:
+    """The intent that picks the hybrid fusion weights: duty, precedent (a draft clause) or find."""
+    if is_duty(text):
+        return DUTY
+    return PRECEDENT if is_draft_clause(text) else FIND

@@ -44,15 +44,19 @@ def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
 
 
 class BM25Retriever:
-    """Lexical retrieval: the index's BM25 scores, best k with a positive score."""
+    """Lexical retrieval: the index's BM25 scores in one field, best k with a positive score.
 
-    name = "bm25"
+    ``field`` is ``words`` (jieba tokens; the retriever called ``bm25``) or ``bigrams``
+    (character bigrams; called ``bigrams``), see :meth:`IndexReader.bm25_fields`.
+    """
 
-    def __init__(self, index: IndexReader):
+    def __init__(self, index: IndexReader, field: str = "words"):
         self.index = index
+        self.field = field
+        self.name = "bm25" if field == "words" else field
 
     def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking:
-        return top_k(self.index.bm25_scores(query), k, allowed, positive_only=True)
+        return top_k(self.index.bm25_scores(query, field=self.field), k, allowed, positive_only=True)
 
 
 class DenseRetriever:

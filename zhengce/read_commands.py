@@ -24,6 +24,7 @@ def _open_engine(index_dir: str):
 
 def cmd_search(args: argparse.Namespace) -> int:
     from zhengce.index.contract import FilterError, Filters
+    from zhengce.search.answerability import Answerability
 
     engine = _engine_for(args.query, args.k, args.index)
     if engine is None:
@@ -36,10 +37,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    # Fused scores are normalized per query (the best is always near 1): whether anything
+    # matches well is the answerability judgement, reported with the hits.
+    judgement = Answerability(engine).judge(args.query, result.ranked)
     if args.json:
-        _print_json(result.to_dict())
+        _print_json(dict(result.to_dict(), answerable=judgement.answerable,
+                         confidence=round(judgement.confidence, 4)))
         return 0
-    print(f"{len(result.hits)} hits for {args.query!r} ({result.mode}, {result.took_ms:.0f} ms)\n")
+    print(f"{len(result.hits)} hits for {args.query!r} ({result.mode}, {result.took_ms:.0f} ms)")
+    if not judgement.answerable and result.hits:
+        print(f"没有条款与查询充分匹配（置信度 {judgement.confidence:.2f}，低于 "
+              f"{Answerability(engine).calibration.threshold:.2f}）：以下结果仅是最接近的，仅供参考。")
+    print()
     for i, hit in enumerate(result.hits, 1):
         print(_format_hit(i, hit))
     return 0
@@ -77,11 +86,31 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"  {u.name}（{role}，{u.score:.2f}）  ← {', '.join(u.clause_ids[:3])}")
     if answer.units:
         print()
+    if answer.intent == "compare":
+        _print_comparison(answer)
+        return 0
     label = "最接近的条款（弱相关）" if not answer.answerable else "依据"
-    print(f"{label}:")
-    for i, hit in enumerate(answer.citations[: min(args.k, 5)], 1):
-        print(_format_hit(i, hit))
+    cited = answer.cited
+    print(f"{label}（按得分排列{'，★ 为责任单位所据条款' if cited else ''}）:")
+    # The first five, then any clause backing a unit that ranks below them: still in score order.
+    shown = min(args.k, 5)
+    for i, hit in enumerate(answer.citations, 1):
+        if i <= shown or hit.clause.id in cited:
+            print(_format_hit(i, hit, star=hit.clause.id in cited))
     return 0
+
+
+def _print_comparison(answer) -> None:
+    """Each year's closest clause side by side (one after another), differences in 【】."""
+    for group in answer.groups:
+        hit = group["hit"]
+        print(f"== {group['year']}年")
+        if hit is None:
+            print("    （该年没有相关文件）\n")
+            continue
+        print(f"    《{hit['doc_title'] or hit['doc_id']}》 {hit['number']}{hit['title']}  [{hit['score']:.4f}]")
+        print(f"    {_highlight(hit['text'][:240], [m for m in group['diff_marks'] if m[1] <= 240])}\n")
+    print("(【】marks wording that differs from the other years' clauses)")
 
 
 def cmd_precedent(args: argparse.Namespace) -> int:
@@ -152,11 +181,11 @@ def _highlight(text: str, marks) -> str:
     return "".join(out) + text[pos:]
 
 
-def _format_hit(i: int, hit) -> str:
+def _format_hit(i: int, hit, star: bool = False) -> str:
     c, doc = hit.clause, hit.clause.doc
     title = doc.title or doc.doc_id
     where = " > ".join(c.path)
-    lines = [f"{i:2d}. {c.heading}  [{hit.score:.4f}]",
+    lines = [f"{i:2d}. {'★ ' if star else ''}{c.heading}  [{hit.score:.4f}]",
              f"    《{title}》 {doc.issuer or ''} {doc.date or ''} {doc.doc_number or ''}".rstrip()]
     if where:
         lines.append(f"    {where}")

@@ -79,8 +79,17 @@ def test_prf():
 
 
 def _summary(ndcg, f1=0.95):
-    return {"ranking": {"nDCG@10": ndcg}, "duty_unit_f1": f1, "by_type": {"precedent": {"nDCG@10": 0.9}},
-            "unit_recall": 1.0, "none_accuracy": 1.0, "wrong_refusal": 0.0}
+    return {"ranking": {"nDCG@10": ndcg, "R@5": 0.95}, "duty_unit_f1": f1, "duty_top_unit": 0.9,
+            "by_type": {"precedent": {"nDCG@10": 0.9}}, "unit_recall": 1.0, "none_accuracy": 1.0,
+            "wrong_refusal": 0.0}
+
+
+def test_gate_checks_the_margin_over_the_best_single_mode_and_the_top_unit():
+    close = {"bm25": _summary(0.92), "dense": _summary(0.85), "hybrid": _summary(0.93)}
+    assert gate(close, {"hybrid_over_best_single": 0.0}) == []
+    assert any("by more than 0.02" in f for f in gate(close, {"hybrid_over_best_single": 0.02}))
+    assert any("duty_top_unit" in f for f in gate(close, {"duty_top_unit": 0.95}))
+    assert any("hybrid_recall@5" in f for f in gate(close, {"hybrid_recall@5": 0.96}))
 
 
 def test_gate_passes_and_fails():

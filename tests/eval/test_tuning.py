@@ -157,3 +157,20 @@ def test_a_separate_measure_scores_the_held_out_folds():
     assert rated.chosen == plain.chosen and rated.fold_choices == plain.fold_choices
     assert 0.0 <= rated.estimate <= 1.0
     assert rated.curve[rated.chosen] == pytest.approx(balanced_accuracy(rows, rated.chosen))
+
+
+def test_signal_weights_pick_the_signal_that_separates():
+    from zhengce.eval.tuning import SIGNAL_WEIGHTS, choose_signals
+
+    rows = []
+    for i in range(40):
+        none = i % 4 == 0
+        # coverage separates the classes; dense_pct is noise
+        rows.append({"id": f"s{i:02d}", "type": "none" if none else "find", "split": "dev",
+                     "signals": {"coverage": 0.3 if none else 0.9, "dense_pct": (i * 37 % 10) / 10,
+                                 "lexical_pct": 0.5, "agreement": 0.0}})
+    result = choose_signals(rows, k=4)
+    weights, threshold = SIGNAL_WEIGHTS[result.chosen[0]], result.chosen[1]
+    assert weights["coverage"] > 0 and result.estimate == pytest.approx(1.0)
+    conf = [sum(w * r["signals"][n] for n, w in weights.items()) for r in rows]
+    assert all((c < threshold) == (r["type"] == "none") for c, r in zip(conf, rows, strict=True))

@@ -135,9 +135,10 @@ def test_the_loaded_index_implements_the_read_interface(fake_index_dir):
 
 
 def test_an_index_answers_the_same_when_package_data_files_change(seed_docs, tmp_path, monkeypatch):
-    """Aliases, the tokenizer dictionary and the calibration live in the index, not the package."""
+    """Aliases, the tokenizer dictionary, the thesaurus and the calibration live in the index."""
     import zhengce.index.aliases as aliases_mod
     import zhengce.index.calibration as calibration_mod
+    import zhengce.index.thesaurus as thesaurus_mod
     import zhengce.index.tokenizer as tokenizer_mod
     from zhengce.search.answer import Answerer
 
@@ -150,19 +151,26 @@ def test_an_index_answers_the_same_when_package_data_files_change(seed_docs, tmp
         engine = SearchEngine(loaded, emb)
         answer = Answerer(engine).ask("科技贷款风险补偿由哪些单位负责")
         return (_results(engine, "hybrid"), loaded.match_units("市科学技术局"), loaded.calibration,
-                answer.confidence, [u.name for u in answer.units])
+                answer.confidence, [u.name for u in answer.units], loaded.rewrite_query("发改委找工作"))
 
     before = observe()
     assert before[1] == ["市科技局"]  # the alias the index was built with
+    assert before[5] == "发改委找工作 发展改革委 就业"  # the thesaurus it was built with
     # Someone edits the package's data: no aliases, no dictionary, no stopwords, another calibration.
     empty = tmp_path / "data"
     empty.mkdir()
     monkeypatch.setattr(aliases_mod, "DATA_DIR", empty)
     aliases_mod._default.cache_clear()
     monkeypatch.setattr(tokenizer_mod, "DATA", empty)
-    monkeypatch.setattr(calibration_mod, "LEXICAL_ONLY", calibration_mod.Calibration(0.0, 0.0, 99.0))
+    monkeypatch.setattr(thesaurus_mod, "DATA", empty)
+    thesaurus_mod._default.cache_clear()
+    monkeypatch.setattr(calibration_mod, "DEFAULT_WEIGHTS", {"coverage": 0.0, "dense_pct": 0.0,
+                                                             "lexical_pct": 0.0, "agreement": 1.0})
+    monkeypatch.setattr(calibration_mod, "DEFAULT_THRESHOLD", 99.0)
     try:
         assert aliases_mod.canonical("市科学技术局") == "市科学技术局"  # the package did change
+        assert len(thesaurus_mod.Thesaurus.default()) == 0
         assert observe() == before
     finally:
         aliases_mod._default.cache_clear()
+        thesaurus_mod._default.cache_clear()
