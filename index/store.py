@@ -45,7 +45,7 @@ from zhengce.index.reader import ClauseIndex
 from zhengce.index.thesaurus import Thesaurus
 from zhengce.index.tokenizer import Tokenizer
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: alias profiles, thesaurus, bigram field and answerability background
 PASSAGE_CHARS = 480
 
 
@@ -240,6 +240,14 @@ def read_manifest(directory: Path) -> dict:
         raise IndexLoadError(f"{path} is corrupted ({exc}); {rebuild_hint(directory)}") from exc
 
 
+def _aliases(directory: Path) -> Aliases:
+    try:
+        return Aliases.load(directory / "aliases")
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(f"index at {directory} has no readable alias profiles ({exc}); "
+                             f"{rebuild_hint(directory)}") from exc
+
+
 def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIndex:
     """Load an index; refuses another format or embedder, and detects corruption."""
     import faiss
@@ -287,5 +295,5 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
     return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       Aliases.load(directory / "aliases"), directory=directory, thesaurus=Thesaurus.load(directory),
+                       _aliases(directory), directory=directory, thesaurus=Thesaurus.load(directory),
                        bigram_model=gram_model)

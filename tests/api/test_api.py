@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from zhengce.api.app import create_app
+from zhengce.index.store import FORMAT_VERSION
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def test_clause_document_and_health_endpoints(client):
     assert d["meta"]["kind"] == "工作要点" and len(d["clauses"]) > 30 and d["original"]
     assert client.get("/documents/nope").status_code == 404
     h = client.get("/health").json()
-    assert h["status"] == "ok" and h["counts"]["documents"] == 5 and h["format_version"] == 2
+    assert h["status"] == "ok" and h["counts"]["documents"] == 5 and h["format_version"] == FORMAT_VERSION
     assert client.get("/openapi.json").status_code == 200 and client.get("/docs").status_code == 200
 
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from zhengce.api.app import create_app
 from zhengce.api.auth import ENV_VAR, TokenConfigError, load_admin_token
 from zhengce.cli import main
+from zhengce.index.store import FORMAT_VERSION
 
 TOKEN = "correct-horse-battery-staple-42"
 
@@ -98,7 +99,7 @@ def test_pages_have_no_inline_scripts(client):
 def test_health_says_ok_with_counts_and_no_paths(client, fake_index_dir):
     r = client.get("/health")
     body = r.json()
-    assert body["status"] == "ok" and body["format_version"] == 2
+    assert body["status"] == "ok" and body["format_version"] == FORMAT_VERSION
     assert body["counts"]["documents"] == 5 and body["rows"] > 0
     assert str(fake_index_dir.parent) not in r.text and "/tmp" not in r.text and "manifest" not in body
 
