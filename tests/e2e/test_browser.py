@@ -47,16 +47,6 @@ def base_url(real_engine):
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")

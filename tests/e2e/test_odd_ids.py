@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.test_odd_ids import ODD, odd_url  # noqa: F401  (fixtures)
-from tests.e2e.test_browser import CHROMIUM, browser  # noqa: F401
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 
