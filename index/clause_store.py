@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 
@@ -130,7 +130,7 @@ class ClauseStore:
         if len(self.units) != n or len(self.unit_role) != len(self.units.values) \
                 or len(self.lead) != len(self.postings.values) or int(self.doc_clauses[-1]) != n:
             raise ColumnError("the unit or document columns do not match the clauses")
-        self._meta = lru_cache(maxsize=4096)(self._doc_meta)
+        self._metas: dict[int, DocMeta] = {}
 
     # -- sizes and names ---------------------------------------------------------------------------
     @property
@@ -163,13 +163,27 @@ class ClauseStore:
         return cache[field]
 
     # -- objects, on demand ------------------------------------------------------------------------
-    def _doc_meta(self, d: int) -> DocMeta:
-        kw = self.t.text("doc.keywords")[d]
-        values = {f: self.t.text(f"doc.{f}")[d] for f in DOC_TEXT}
-        return DocMeta(doc_id=self.doc_ids_col[d], keywords=tuple(kw.split(SEP)) if kw else (), **values)
-
     def doc_meta(self, d: int) -> DocMeta:
-        return self._meta(int(d))
+        """One document's metadata (built once, then kept: documents are few)."""
+        d = int(d)
+        meta = self._metas.get(d)
+        if meta is None:
+            kw = self.t.text("doc.keywords")[d]
+            values = {f: self.t.text(f"doc.{f}")[d] for f in DOC_TEXT}
+            meta = self._metas[d] = DocMeta(doc_id=self.doc_ids[d], keywords=tuple(kw.split(SEP)) if kw else (),
+                                            **values)
+        return meta
+
+    def all_doc_metas(self) -> list[DocMeta]:
+        """Every document's metadata, from the decoded columns in one pass."""
+        if len(self._metas) < len(self.doc_ids):
+            cols = {f: self.doc_column(f) for f in DOC_TEXT}
+            kws = self.doc_column("keywords")
+            for d, doc_id in enumerate(self.doc_ids):
+                if d not in self._metas:
+                    self._metas[d] = DocMeta(doc_id=doc_id, keywords=tuple(kws[d].split(SEP)) if kws[d] else (),
+                                             **{f: cols[f][d] for f in DOC_TEXT})
+        return [self._metas[d] for d in range(len(self.doc_ids))]
 
     def original(self, d: int) -> str:
         return self.t.text("doc.original")[int(d)]

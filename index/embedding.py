@@ -134,15 +134,21 @@ class FakeEmbedder:
         self.dim = dim
         self.name = f"fake:hash-ngrams-{dim}"
         self.calls = 0  # passages embedded; lets tests prove the cache works
+        self._slots: dict[str, tuple[int, float]] = {}
 
     def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, np.float32)
         chars = [c for c in text if not c.isspace()]
         grams = chars + ["".join(p) for p in zip(chars, chars[1:], strict=False)]
+        slots = self._slots
+        signed = []
         for g in grams:
-            h = int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "little")
-            v[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
-        return v
+            slot = slots.get(g)
+            if slot is None:  # each n-gram is hashed once (large benchmark corpora repeat them)
+                h = int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "little")
+                slot = slots[g] = (h % self.dim) * 2 + ((h >> 32) & 1)
+            signed.append(slot)
+        counts = np.bincount(np.asarray(signed, np.int64), minlength=2 * self.dim).reshape(-1, 2)
+        return (counts[:, 1] - counts[:, 0]).astype(np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return l2_normalize(np.stack([self._vec(t) for t in texts])) if texts else \

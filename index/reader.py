@@ -137,7 +137,7 @@ class ClauseIndex:
         return None if d is None else self.store.doc_meta(d)
 
     def documents(self) -> list[DocMeta]:
-        return [self.store.doc_meta(d) for d in range(len(self.store.doc_ids))]
+        return self.store.all_doc_metas()
 
     def row_years(self) -> np.ndarray:
         return self.store.row_year

