@@ -67,6 +67,8 @@ def main(argv=None) -> int:
         index = load_index(work / f"idx-{n}")
         entry["unit_filter_ms"] = run.unit_filter_cost(index)
         print(f"   unit filter {entry['unit_filter_ms']}", flush=True)
+        entry["in_process"] = run.in_process(index, args.queries)
+        print(f"   in process {entry['in_process']}", flush=True)
         entry["bm25_vs_rank_bm25"] = run.compare_bm25(index)
         print(f"   bm25 {entry['bm25_vs_rank_bm25']}", flush=True)
         _save(results, entry, n, Path(args.out))

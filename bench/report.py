@@ -43,6 +43,11 @@ def target_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         ("/search hybrid p95 at 1e6 (ms)", get(1000000, "http", "search_hybrid_1", "p95"), 60, "≤", BENCH),
         ("/ask p95 at 1e6 (ms)", get(1000000, "http", "ask_1", "p95"), 100, "≤", BENCH),
         ("unit filter p95 at 1e6 (ms)", get(1000000, "unit_filter_ms", "p95"), 5, "≤", BENCH),
+        ("start-up CPU time at 1e6 (s; the server's CPU seconds to first answer)",
+         get(1000000, "http", "startup_cpu_s"), 3, "≤", BENCH),
+        ("search hybrid CPU p95 at 1e6, in process (ms)", get(1000000, "in_process", "search_hybrid", "cpu", "p95"),
+         60, "≤", BENCH),
+        ("ask CPU p95 at 1e6, in process (ms)", get(1000000, "in_process", "ask", "cpu", "p95"), 100, "≤", BENCH),
     ]
     for name, value, target, op, cmd in checks:
         if value is None:
@@ -119,7 +124,7 @@ def write_report(results: dict, out: Path) -> None:
         if files:
             lines.append(f"\nFiles at {n} (MB): " + ", ".join(f"`{k}` {v}" for k, v in sorted(files.items())))
     lines += ["", "## Serving (HTTP, warm server)", "",
-              "| clauses | start-up s (ready / first answer) | RSS MB (warm / after) | "
+              "| clauses | start-up s (ready / first answer / CPU s) | RSS MB (warm / after) | "
               "bm25 p50/p95/p99 | dense p50/p95/p99 | hybrid p50/p95/p99 | /ask p50/p95/p99 | "
               "hybrid ×8 q/s (p95) | /ask ×8 q/s (p95) | errors |",
               "|---|---|---|---|---|---|---|---|---|---|"]
@@ -128,10 +133,21 @@ def write_report(results: dict, out: Path) -> None:
         if not h:
             continue
         errors = sum(h[k]["errors"] for k in h if isinstance(h[k], dict))
-        lines.append(f"| {n} | {h['startup_ready_s']} / {h['startup_first_answer_s']} | {h['rss_mb']} / "
+        lines.append(f"| {n} | {h['startup_ready_s']} / {h['startup_first_answer_s']} / "
+                     f"{h.get('startup_cpu_s', '—')} | {h['rss_mb']} / "
                      f"{h['rss_mb_after']} | {_fmt(h, 'search_bm25_1')} | {_fmt(h, 'search_dense_1')} | "
                      f"{_fmt(h, 'search_hybrid_1')} | {_fmt(h, 'ask_1')} | {h['search_hybrid_8']['qps']} "
                      f"({h['search_hybrid_8']['p95']}) | {h['ask_8']['qps']} ({h['ask_8']['p95']}) | {errors} |")
+    lines += ["", "In process (no HTTP), wall and the calling thread's CPU time per query, p50 / p95 ms: CPU time "
+              "is what a query costs with a core to itself, the figure to read while the machine is shared:", "",
+              "| clauses | hybrid wall | hybrid CPU | ask wall | ask CPU |", "|---|---|---|---|---|"]
+    for n in sizes:
+        ip = results["sizes"][str(n)].get("in_process")
+        if ip:
+            s_, a_ = ip["search_hybrid"], ip["ask"]
+            lines.append(f"| {n} | {s_['wall']['p50']} / {s_['wall']['p95']} | {s_['cpu']['p50']} / "
+                         f"{s_['cpu']['p95']} | {a_['wall']['p50']} / {a_['wall']['p95']} | {a_['cpu']['p50']} / "
+                         f"{a_['cpu']['p95']} |")
     lines += ["", "Unit filter (compiling `Filters(unit=…)` to a row mask from the postings, every unit, in "
               "process):", "", "| clauses | p50 ms | p95 ms | largest unit (rows) |", "|---|---|---|---|"]
     for n in sizes:

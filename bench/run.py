@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+DIRECT_ABOVE = 100_000  # above this size notices are generated as clauses, not parsed (bench/corpus.py)
 
 
 def percentiles(values_ms: list[float]) -> dict:
@@ -54,12 +55,13 @@ def rss_mb(pid: int) -> float:
 
 
 def build(n: int, embedder_spec: str, out: Path, seed: int, faiss_kind: str = "auto") -> dict:
-    from bench.corpus import generate
+    from bench.corpus import generate, generate_direct
     from zhengce.index.embedding import make_embedder
     from zhengce.index.store import build_index, load_index, save_index
 
     t0 = time.perf_counter()
-    docs = generate(n, seed)
+    generator = generate_direct if n > DIRECT_ABOVE else generate
+    docs = generator(n, seed)
     t_gen = time.perf_counter() - t0
     print(f"   generated {len(docs)} notices in {t_gen:.1f} s", flush=True)
     embedder = make_embedder(embedder_spec)
@@ -76,9 +78,16 @@ def build(n: int, embedder_spec: str, out: Path, seed: int, faiss_kind: str = "a
     sizes["store/"] = round(dir_size(out / "store") / 2**20, 1)
     sizes["bm25/"] = round(dir_size(out / "bm25") / 2**20, 1)
     return {"clauses": rows, "documents": summary["documents"], "embedder": embedder.name,
+            "generator": generator.__name__,
             "faiss": summary["faiss"], "generate_s": round(t_gen, 2), "build_s": round(t_build, 2),
             "save_s": round(t_save, 2), "clauses_per_s": round(rows / t_build, 1),
             "size_mb": round(dir_size(out) / 2**20, 2), "files_mb": sizes, "index": load_index(out)}
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: on a busy machine, what it would take alone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(index_dir: Path, port: int):
@@ -103,6 +112,7 @@ def serve(index_dir: Path, port: int):
     t_ready = time.perf_counter() - t0
     httpx.post(url + "/search", json={"q": "科技成果转化", "k": 10}, timeout=30)
     t_first = time.perf_counter() - t0
+    proc.startup_cpu_s = round(cpu_s(proc.pid), 2)
     return proc, url, round(t_ready, 2), round(t_first, 2)
 
 
@@ -145,7 +155,8 @@ def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
         for q in warm[:30]:
             httpx.post(url + "/search", json={"q": q}, timeout=60)
         rss_warm = rss_mb(proc.pid)
-        out = {"startup_ready_s": t_ready, "startup_first_answer_s": t_first, "rss_mb": round(rss_warm, 1)}
+        out = {"startup_ready_s": t_ready, "startup_first_answer_s": t_first,
+               "startup_cpu_s": proc.startup_cpu_s, "rss_mb": round(rss_warm, 1)}
         for mode in ("bm25", "dense", "hybrid"):
             # a different suffix per mode keeps every query a cache miss for the embedder
             payloads = [{"q": q + f" {mode}", "k": 10, "mode": mode} for q in test]
@@ -158,6 +169,34 @@ def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def in_process(index, n_queries: int = 100) -> dict:
+    """Search and ask in this process, wall and CPU time of the calling thread per query.
+
+    The thread's CPU time (``time.thread_time``) is what a query costs when it has a core to
+    itself, so it stays meaningful while other jobs load the machine; the embedder is the
+    index's own (the fake one at benchmark sizes above --real-max).
+    """
+    from zhengce.index.embedding import make_embedder
+    from zhengce.search.answer import Answerer
+    from zhengce.search.engine import SearchEngine
+
+    engine = SearchEngine(index, make_embedder(index.embedder_name))
+    answerer = Answerer(engine)
+    out = {}
+    qs = queries(n_queries)
+    for name, fn in (("search_hybrid", lambda q: engine.search(q + " 进程", k=10)),
+                     ("ask", lambda q: answerer.ask(q + " 进程问"))):
+        fn(qs[-1])
+        wall, cpu = [], []
+        for q in qs:
+            t, c = time.perf_counter(), time.thread_time()
+            fn(q)
+            cpu.append((time.thread_time() - c) * 1000)
+            wall.append((time.perf_counter() - t) * 1000)
+        out[name] = {"wall": percentiles(wall), "cpu": percentiles(cpu)}
+    return out
 
 
 def compare_bm25(index, n_queries: int = 20) -> dict:
@@ -219,9 +258,7 @@ def compare_dense(index, kinds=("flat", "hnsw", "ivfpq"), n_queries: int = 50) -
         if kind == index.dense.kind:
             dense = index.dense
         else:
-            faiss.omp_set_num_threads(2)
-            dense = Dense(vecs, kind, build_ann(vecs, kind))
-            faiss.omp_set_num_threads(1)
+            dense = Dense(vecs, kind, build_ann(vecs, kind))  # one thread: the machine may be shared
         build_s = time.perf_counter() - t
         times, recall = [], []
         for q, want in zip(qv, truth, strict=True):

@@ -46,7 +46,7 @@ def choose_kind(n_rows: int, kind: str = "auto") -> str:
 
 def ivf_shape(n: int, dim: int) -> tuple[int, int, int]:
     """(lists, sub-quantizers, bits per code) for ``n`` vectors of ``dim``."""
-    nlist = max(1, min(4096, int(2 * math.sqrt(n)), n // 39))
+    nlist = max(1, min(4096, int(math.sqrt(n)), n // 39))
     m = next(m for m in (dim // 8, dim // 4, dim // 2, dim) if m and dim % m == 0)
     nbits = 8 if n >= 256 * 39 else max(1, min(8, int(math.log2(max(2, n // 39)))))
     return nlist, m, nbits
