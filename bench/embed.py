@@ -81,7 +81,9 @@ def main(argv=None) -> int:
     for workers in (1, 2):
         rows.append(workers_run(args.clauses, workers))
         print(rows[-1], flush=True)
-    if args.only_workers:
+    if args.only_workers:  # keep the other settings of an earlier full run
+        old = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else []
+        rows += [r for r in old if not r["setting"].startswith("zhengce index --workers")]
         Path(args.out).write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
         return 0
     for threads in (1, 2):
