@@ -221,8 +221,7 @@ class ClauseStore:
         return self.postings.values[lo:hi].astype(np.int64), np.asarray(self.lead[lo:hi], bool)
 
     def row_ids(self, rows: Sequence[int]) -> list[str]:
-        ids = self.ids
-        return [ids[int(c)] for c in np.asarray(self.row_clause)[np.asarray(rows, np.int64)]]
+        return self.ids.many(np.asarray(self.row_clause)[np.asarray(rows, np.int64)])
 
     def content_hashes(self) -> np.ndarray:
         return self.t["row.content_hash"]

@@ -55,7 +55,15 @@ class TextColumn:
         return None if b == NULL else b.decode("utf-8")
 
     def many(self, idx: Sequence[int]) -> list[str | None]:
-        return [self[int(i)] for i in idx]
+        """Many values at once: offsets gathered by numpy, bytes sliced from one memoryview."""
+        idx = np.asarray(idx, np.int64)
+        if not len(idx):
+            return []
+        starts, ends = self.offsets[idx].tolist(), self.offsets[idx + 1].tolist()
+        view = memoryview(self.data) if len(self.data) else memoryview(b"")
+        null = NULL.decode()
+        values = (str(view[a:b], "utf-8") for a, b in zip(starts, ends, strict=True))
+        return [None if v == null else v for v in values]
 
     def arrays(self, name: str) -> dict[str, np.ndarray]:
         return {f"{name}.bytes": self.data, f"{name}.off": self.offsets}
