@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,15 +40,18 @@ def main(argv=None) -> int:
     shutil.copytree(base.resolve(), target)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     cmd = [sys.executable, "-m", "zhengce", "index", "--add", args.notice, "--index", str(target), "--json"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         print(proc.stderr[-2000:], file=sys.stderr)
         return 1
     summary = json.loads(proc.stdout)
     result = {"base_clauses": manifest["counts"]["rows"], "embedder": manifest["embedder"]["name"],
-              "seconds": round(seconds, 2), "embedded": summary["embedded"], "reused": summary["reused"],
+              "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "embedded": summary["embedded"], "reused": summary["reused"],
               "rows_after": summary["rows"], "command": " ".join(cmd[1:]),
               "note": "the fake embedder stands in for the base index and the added notice"}
     print(json.dumps(result, ensure_ascii=False), flush=True)

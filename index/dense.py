@@ -52,14 +52,34 @@ def ivf_shape(n: int, dim: int) -> tuple[int, int, int]:
     return nlist, m, nbits
 
 
-def build_ann(vectors: np.ndarray, kind: str, seed: int = 0):
-    """The FAISS index of an approximate kind (``None`` for flat: the vectors are the index)."""
+def reusable(trained, kind: str, n: int, dim: int) -> bool:
+    """Whether an earlier build's trained IVF-PQ fits these vectors (same shape, size within 2x)."""
+    import faiss
+
+    if trained is None or kind != "ivfpq" or not isinstance(trained, faiss.IndexIVFPQ) or trained.d != dim:
+        return False
+    return (trained.nlist, trained.pq.M, trained.pq.nbits) == ivf_shape(n, dim) or \
+        trained.ntotal // 2 <= n <= 2 * trained.ntotal
+
+
+def build_ann(vectors: np.ndarray, kind: str, seed: int = 0, trained=None):
+    """The FAISS index of an approximate kind (``None`` for flat: the vectors are the index).
+
+    ``trained``: the previous build's index; an IVF-PQ that fits is emptied and refilled instead
+    of trained again (``--add`` of one notice does not re-run k-means over the whole corpus).
+    """
     import faiss
 
     if kind == "flat":
         return None
     n, dim = vectors.shape
     rng = np.random.default_rng(seed)
+    if reusable(trained, kind, n, dim):
+        index = faiss.clone_index(trained)
+        index.reset()
+        for start in range(0, n, 100_000):
+            index.add(np.ascontiguousarray(vectors[start:start + 100_000], np.float32))
+        return index
     if kind == "hnsw":
         index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

@@ -135,7 +135,8 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress, workers=workers,
                                    device=device, cache_dir=cache_dir)
     fault_point("build:embedded")
-    dense = Dense(vectors, kind, build_ann(vectors, kind))
+    trained = previous.dense.ann if previous is not None and previous.embedder_name == embedder.name else None
+    dense = Dense(vectors, kind, build_ann(vectors, kind, trained=trained))
     seconds = time.perf_counter() - t0
     manifest = {
         "format_version": FORMAT_VERSION,

@@ -139,3 +139,17 @@ def test_block_cached_tokenization_equals_jieba_on_the_whole_text(seed_docs):
             whole = [t.strip() for t in tok._jieba.cut_for_search(text, HMM=True)]
             whole = [t for t in whole if t and t not in tok.stopwords and not _PUNCT.match(t)]
             assert tok.tokenize(c.text) == whole
+
+
+def test_an_incremental_build_reuses_the_trained_ivfpq(seed_docs):
+    from zhengce.index.dense import reusable
+
+    emb = FakeEmbedder()
+    docs = list(seed_docs.values())
+    first, _ = build_index(docs, emb, faiss_kind="ivfpq")
+    again, _ = build_index(docs[:-1], emb, faiss_kind="ivfpq", previous=first)
+    assert reusable(first.dense.ann, "ivfpq", len(again), emb.dim)
+    np.testing.assert_array_equal(  # the same trained centroids, the new rows
+        again.dense.ann.quantizer.reconstruct_n(0, again.dense.ann.nlist),
+        first.dense.ann.quantizer.reconstruct_n(0, first.dense.ann.nlist))
+    assert again.dense.ann.ntotal == len(again) < len(first)
