@@ -16,7 +16,8 @@ TARGETS = {
     "ask_p95_ms@1e6": 100,
     "unit_filter_p95_ms@1e6": 5,
 }
-BENCH = "python -m bench --sizes 1e4,1e5,1e6 --real-max 1e3"
+BENCH = "python -m bench --sizes 1e4,1e5 --real-max 1e3"
+BENCH6 = "python -m bench.tile --times 10 && python -m bench --sizes 1e6 --reuse --real-max 1e3"
 
 
 def target_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
@@ -37,17 +38,17 @@ def target_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         ("/ask p95 at 1e4 (ms)", get(10000, "http", "ask_1", "p95"), 80, "<", BENCH),
         ("BM25 speed-up over rank-bm25 at 1e4", get(10000, "bm25_vs_rank_bm25", "speedup"), 50, ">", BENCH),
         ("start-up to first answer at 1e4 (s)", get(10000, "http", "startup_first_answer_s"), 3, "<", BENCH),
-        ("start-up to first answer at 1e6 (s)", get(1000000, "http", "startup_first_answer_s"), 3, "≤", BENCH),
-        ("RSS at 1e6, warm (MB)", get(1000000, "http", "rss_mb"), 2048, "≤", BENCH),
-        ("RSS at 1e6, after the run (MB)", get(1000000, "http", "rss_mb_after"), 2048, "≤", BENCH),
-        ("/search hybrid p95 at 1e6 (ms)", get(1000000, "http", "search_hybrid_1", "p95"), 60, "≤", BENCH),
-        ("/ask p95 at 1e6 (ms)", get(1000000, "http", "ask_1", "p95"), 100, "≤", BENCH),
-        ("unit filter p95 at 1e6 (ms)", get(1000000, "unit_filter_ms", "p95"), 5, "≤", BENCH),
+        ("start-up to first answer at 1e6 (s)", get(1000000, "http", "startup_first_answer_s"), 3, "≤", BENCH6),
+        ("RSS at 1e6, warm (MB)", get(1000000, "http", "rss_mb"), 2048, "≤", BENCH6),
+        ("RSS at 1e6, after the run (MB)", get(1000000, "http", "rss_mb_after"), 2048, "≤", BENCH6),
+        ("/search hybrid p95 at 1e6 (ms)", get(1000000, "http", "search_hybrid_1", "p95"), 60, "≤", BENCH6),
+        ("/ask p95 at 1e6 (ms)", get(1000000, "http", "ask_1", "p95"), 100, "≤", BENCH6),
+        ("unit filter p95 at 1e6 (ms)", get(1000000, "unit_filter_ms", "p95"), 5, "≤", BENCH6),
         ("start-up CPU time at 1e6 (s; the server's CPU seconds to first answer)",
-         get(1000000, "http", "startup_cpu_s"), 3, "≤", BENCH),
+         get(1000000, "http", "startup_cpu_s"), 3, "≤", BENCH6),
         ("search hybrid CPU p95 at 1e6, in process (ms)", get(1000000, "in_process", "search_hybrid", "cpu", "p95"),
-         60, "≤", BENCH),
-        ("ask CPU p95 at 1e6, in process (ms)", get(1000000, "in_process", "ask", "cpu", "p95"), 100, "≤", BENCH),
+         60, "≤", BENCH6),
+        ("ask CPU p95 at 1e6, in process (ms)", get(1000000, "in_process", "ask", "cpu", "p95"), 100, "≤", BENCH6),
     ]
     for name, value, target, op, cmd in checks:
         if value is None:
@@ -116,7 +117,7 @@ def write_report(results: dict, out: Path) -> None:
     for n in sizes:
         b = results["sizes"][str(n)]["build"]
         lines.append(f"| {b['clauses']} | {b['documents']} | {b['embedder']} | {b.get('faiss', 'flat')} | "
-                     f"{b['build_s']} | {b['clauses_per_s']} | {b['size_mb']} | {b.get('save_s', '—')} |")
+                     f"{b['build_s']} | {b['clauses_per_s'] or '— (tiled)'} | {b['size_mb']} | {b.get('save_s', '—')} |")
     notes = {results['sizes'][str(n)]['build'].get('note') for n in sizes} - {None}
     lines += [f"\n_{note}_" for note in notes]
     for n in sizes:
