@@ -41,6 +41,7 @@ def target_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         ("start-up to first answer at 1e6 (s)", get(1000000, "http", "startup_first_answer_s"), 3, "≤", BENCH6),
         ("RSS at 1e6, warm (MB)", get(1000000, "http", "rss_mb"), 2048, "≤", BENCH6),
         ("RSS at 1e6, after the run (MB)", get(1000000, "http", "rss_mb_after"), 2048, "≤", BENCH6),
+        ("  of which the process's own (RssAnon, MB)", get(1000000, "http", "rss_anon_mb_after"), 2048, "≤", BENCH6),
         ("/search hybrid p95 at 1e6 (ms)", get(1000000, "http", "search_hybrid_1", "p95"), 60, "≤", BENCH6),
         ("/ask p95 at 1e6 (ms)", get(1000000, "http", "ask_1", "p95"), 100, "≤", BENCH6),
         ("unit filter p95 at 1e6 (ms)", get(1000000, "unit_filter_ms", "p95"), 5, "≤", BENCH6),

@@ -47,9 +47,11 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in real.rglob("*") if p.is_file())
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory; ``RssAnon`` is the process's own, ``RssFile`` the mapped index pages it
+    touched (page cache: clean, shared, dropped by the kernel under pressure)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -165,6 +167,8 @@ def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
         out["search_hybrid_8"] = latency(url, "/search", [{"q": q + " 并发"} for q in warm], 8)
         out["ask_8"] = latency(url, "/ask", [{"question": q + " 并发问"} for q in warm], 8)
         out["rss_mb_after"] = round(rss_mb(proc.pid), 1)
+        out["rss_anon_mb_after"] = round(rss_mb(proc.pid, "RssAnon"), 1)
+        out["rss_file_mb_after"] = round(rss_mb(proc.pid, "RssFile"), 1)
         return out
     finally:
         proc.terminate()

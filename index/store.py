@@ -40,7 +40,7 @@ from zhengce.index import bm25
 from zhengce.index.aliases import Aliases
 from zhengce.index.calibration import calibration_for
 from zhengce.index.clause_store import ClauseStore, build_table
-from zhengce.index.columns import ColumnError, Table
+from zhengce.index.columns import ColumnError, Table, advise_random
 from zhengce.index.dense import Dense, build_ann, choose_kind
 from zhengce.index.embed_cache import CacheDir, ChainedCache, hash_bytes
 from zhengce.index.embed_pool import embed_passages
@@ -263,7 +263,7 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
                                   f"{files[name]}")
         tokenizer = Tokenizer.load(directory)
         store = ClauseStore(Table.load(directory / STORE_DIR, files))
-        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        vectors = advise_random(np.load(directory / "vectors.npy", mmap_mode="r"))
         kind = manifest["faiss"]["kind"]
         ann = faiss.read_index(str(directory / "dense.faiss")) if kind != "flat" else None
         dense = Dense(vectors, kind, ann)
