@@ -109,16 +109,7 @@ class Answerer:
         order = np.lexsort((rows, ~lead, -idx.row_years()[rows].astype(np.int64)))
         rows, lead = rows[order], lead[order]
         ids = idx.clause_ids(rows)
-        docs = idx.documents()
-        doc_of = idx.row_docs()[rows].tolist()
-        groups: dict[int, dict] = {}
-        for cid, d, is_lead in zip(ids, doc_of, lead.tolist(), strict=True):
-            g = groups.get(d)
-            if g is None:
-                meta = docs[d]
-                g = groups[d] = {"doc_id": meta.doc_id, "doc_title": meta.title, "date": meta.date,
-                                 "lead": [], "support": []}
-            g["lead" if is_lead else "support"].append(cid)
+        groups = _groups(idx, rows, lead, ids)
         shown = rows[:max(k, limit)].tolist()
         hits = self.engine.hits.build(question, shown, [1.0 if x else 0.5 for x in lead[:len(shown)].tolist()])
         n_lead = int(lead.sum())
@@ -126,7 +117,31 @@ class Answerer:
                 if len(rows) else f"没有条款把{unit}列为责任单位。")
         units = [UnitAnswer(unit, LEAD if n_lead else SUPPORT, float(len(rows)), ids)]
         return Answer(question, UNIT, bool(len(rows)), text, units if len(rows) else [], hits,
-                      1.0 if len(rows) else 0.0, topic=unit, groups=list(groups.values()))
+                      1.0 if len(rows) else 0.0, topic=unit, groups=groups)
+
+
+def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dict]:
+    """The rows' clause ids by document, documents in order of their first row, lead ids then
+    support ids, each in row order: one sort of arrays, one slice per document."""
+    if not len(rows):
+        return []
+    doc_of = np.asarray(idx.row_docs())[rows]
+    docs_in_order, first = np.unique(doc_of, return_index=True)
+    rank = np.empty(int(docs_in_order.max()) + 1, np.int64)
+    rank[docs_in_order[np.argsort(first)]] = np.arange(len(docs_in_order))
+    group = rank[doc_of]
+    order = np.lexsort((np.arange(len(rows)), ~lead, group))
+    ids_sorted = [ids[i] for i in order.tolist()]
+    bounds = np.searchsorted(group[order], np.arange(len(docs_in_order) + 1)).tolist()
+    n_lead = np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64).tolist()
+    docs = idx.documents()
+    out = []
+    for g, d in enumerate(docs_in_order[np.argsort(first)].tolist()):
+        lo, mid, hi = bounds[g], bounds[g] + n_lead[g], bounds[g + 1]
+        meta = docs[d]
+        out.append({"doc_id": meta.doc_id, "doc_title": meta.title, "date": meta.date,
+                    "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]})
+    return out
 
 
 def unit_postings(idx, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
