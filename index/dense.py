@@ -21,6 +21,7 @@ that many rows costs a few ms). Results are best first, ties by lower row.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -139,8 +140,6 @@ class Dense:
         grow by hundreds of MB per query; reads leave it alone."""
         if not isinstance(self.vectors, np.memmap) or len(rows) > 4096:
             return np.asarray(self.vectors[rows])
-        import os
-
         width = self.vectors.shape[1] * 4
         fd = self._fd
         if fd is None:
@@ -150,8 +149,6 @@ class Dense:
         return np.frombuffer(buf, np.float32).reshape(len(rows), -1)
 
     def __del__(self):
-        import os
-
         if getattr(self, "_fd", None) is not None:
             os.close(self._fd)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -131,17 +132,14 @@ def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dic
     rank[docs_in_order[np.argsort(first)]] = np.arange(len(docs_in_order))
     group = rank[doc_of]
     order = np.lexsort((np.arange(len(rows)), ~lead, group))
-    ids_sorted = [ids[i] for i in order.tolist()]
-    bounds = np.searchsorted(group[order], np.arange(len(docs_in_order) + 1)).tolist()
-    n_lead = np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64).tolist()
+    ids_sorted = list(itemgetter(*order.tolist())(ids)) if len(order) > 1 else [ids[0]]
+    bounds = np.searchsorted(group[order], np.arange(len(docs_in_order) + 1))
+    mids = (bounds[:-1] + np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64))
     docs = idx.documents()
-    out = []
-    for g, d in enumerate(docs_in_order[np.argsort(first)].tolist()):
-        lo, mid, hi = bounds[g], bounds[g] + n_lead[g], bounds[g + 1]
-        meta = docs[d]
-        out.append({"doc_id": meta.doc_id, "doc_title": meta.title, "date": meta.date,
-                    "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]})
-    return out
+    metas = [docs[d] for d in docs_in_order[np.argsort(first)].tolist()]
+    return [{"doc_id": m.doc_id, "doc_title": m.title, "date": m.date,
+             "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]}
+            for m, lo, mid, hi in zip(metas, bounds[:-1].tolist(), mids.tolist(), bounds[1:].tolist(), strict=True)]
 
 
 def unit_postings(idx, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
