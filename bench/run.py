@@ -282,14 +282,15 @@ def unit_filter_cost(index, repeats: int = 5) -> dict:
     """Compiling a unit filter into a row mask (postings → mask), every unit, in milliseconds."""
     from zhengce.index.contract import Filters
 
-    times = []
+    times, cpu = [], []
     for name in index.unit_names():
         for _ in range(repeats):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             index.compile_filters(Filters(unit=name))
+            cpu.append((time.thread_time() - c) * 1000)
             times.append((time.perf_counter() - t) * 1000)
     largest = max((len(index.unit_rows(n)) for n in index.unit_names()), default=0)
-    return {**percentiles(times), "largest_unit_rows": largest}
+    return {**percentiles(times), "cpu": percentiles(cpu), "largest_unit_rows": largest}
 
 
 def query_embedding_cost(n: int = 30) -> dict:
