@@ -123,6 +123,12 @@ def write_report(results: dict, out: Path) -> None:
     notes = {results['sizes'][str(n)]['build'].get('note') for n in sizes} - {None}
     lines += [f"\n_{note}_" for note in notes]
     for n in sizes:
+        gen = results["sizes"][str(n)]["build"].get("generator")
+        if gen and "tile" in gen:
+            lines.append(f"\n_At {n}: the index is {gen}, made by `python -m bench.tile` (array-level copies with "
+                         "renamed documents; a direct build did not finish on the shared machine). Sizes, postings, "
+                         "memory and latency are those of the real structures; recall is not measured on it._")
+    for n in sizes:
         files = results["sizes"][str(n)]["build"].get("files_mb")
         if files:
             lines.append(f"\nFiles at {n} (MB): " + ", ".join(f"`{k}` {v}" for k, v in sorted(files.items())))
