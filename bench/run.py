@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+DIRECT_ABOVE = 100_000  # above this size notices are generated as clauses, not parsed (bench/corpus.py)
 
 
 def percentiles(values_ms: list[float]) -> dict:
@@ -47,31 +48,49 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in real.rglob("*") if p.is_file())
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory; ``RssAnon`` is the process's own, ``RssFile`` the mapped index pages it
+    touched (page cache: clean, shared, dropped by the kernel under pressure)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def build(n: int, embedder_spec: str, out: Path, seed: int) -> dict:
-    from bench.corpus import generate
+def build(n: int, embedder_spec: str, out: Path, seed: int, faiss_kind: str = "auto") -> dict:
+    from bench.corpus import generate, generate_direct
     from zhengce.index.embedding import make_embedder
-    from zhengce.index.store import build_index, save_index
+    from zhengce.index.store import build_index, load_index, save_index
 
     t0 = time.perf_counter()
-    docs = generate(n, seed)
+    generator = generate_direct if n > DIRECT_ABOVE else generate
+    docs = generator(n, seed)
     t_gen = time.perf_counter() - t0
+    print(f"   generated {len(docs)} notices in {t_gen:.1f} s", flush=True)
     embedder = make_embedder(embedder_spec)
     t1 = time.perf_counter()
-    index, summary = build_index(docs, embedder, show_progress=sys.stderr.isatty())
+    index, summary = build_index(docs, embedder, faiss_kind=faiss_kind, show_progress=sys.stderr.isatty())
     t_build = time.perf_counter() - t1
+    del docs
+    t2 = time.perf_counter()
     save_index(index, out)
+    t_save = time.perf_counter() - t2
     rows = len(index)
-    return {"clauses": rows, "documents": len(docs), "embedder": embedder.name,
-            "generate_s": round(t_gen, 2), "build_s": round(t_build, 2),
-            "clauses_per_s": round(rows / t_build, 1), "size_mb": round(dir_size(out) / 2**20, 2),
-            "index": index}
+    del index
+    sizes = {p.name: round(p.stat().st_size / 2**20, 1) for p in Path(os.path.realpath(out)).iterdir() if p.is_file()}
+    sizes["store/"] = round(dir_size(out / "store") / 2**20, 1)
+    sizes["bm25/"] = round(dir_size(out / "bm25") / 2**20, 1)
+    return {"clauses": rows, "documents": summary["documents"], "embedder": embedder.name,
+            "generator": generator.__name__,
+            "faiss": summary["faiss"], "generate_s": round(t_gen, 2), "build_s": round(t_build, 2),
+            "save_s": round(t_save, 2), "clauses_per_s": round(rows / t_build, 1),
+            "size_mb": round(dir_size(out) / 2**20, 2), "files_mb": sizes, "index": load_index(out)}
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used: on a busy machine, what it would take alone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(index_dir: Path, port: int):
@@ -96,6 +115,7 @@ def serve(index_dir: Path, port: int):
     t_ready = time.perf_counter() - t0
     httpx.post(url + "/search", json={"q": "科技成果转化", "k": 10}, timeout=30)
     t_first = time.perf_counter() - t0
+    proc.startup_cpu_s = round(cpu_s(proc.pid), 2)
     return proc, url, round(t_ready, 2), round(t_first, 2)
 
 
@@ -138,7 +158,8 @@ def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
         for q in warm[:30]:
             httpx.post(url + "/search", json={"q": q}, timeout=60)
         rss_warm = rss_mb(proc.pid)
-        out = {"startup_ready_s": t_ready, "startup_first_answer_s": t_first, "rss_mb": round(rss_warm, 1)}
+        out = {"startup_ready_s": t_ready, "startup_first_answer_s": t_first,
+               "startup_cpu_s": proc.startup_cpu_s, "rss_mb": round(rss_warm, 1)}
         for mode in ("bm25", "dense", "hybrid"):
             # a different suffix per mode keeps every query a cache miss for the embedder
             payloads = [{"q": q + f" {mode}", "k": 10, "mode": mode} for q in test]
@@ -147,10 +168,40 @@ def measure_http(index_dir: Path, port: int, n_queries: int) -> dict:
         out["search_hybrid_8"] = latency(url, "/search", [{"q": q + " 并发"} for q in warm], 8)
         out["ask_8"] = latency(url, "/ask", [{"question": q + " 并发问"} for q in warm], 8)
         out["rss_mb_after"] = round(rss_mb(proc.pid), 1)
+        out["rss_anon_mb_after"] = round(rss_mb(proc.pid, "RssAnon"), 1)
+        out["rss_file_mb_after"] = round(rss_mb(proc.pid, "RssFile"), 1)
         return out
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def in_process(index, n_queries: int = 100) -> dict:
+    """Search and ask in this process, wall and CPU time of the calling thread per query.
+
+    The thread's CPU time (``time.thread_time``) is what a query costs when it has a core to
+    itself, so it stays meaningful while other jobs load the machine; the embedder is the
+    index's own (the fake one at benchmark sizes above --real-max).
+    """
+    from zhengce.index.embedding import make_embedder
+    from zhengce.search.answer import Answerer
+    from zhengce.search.engine import SearchEngine
+
+    engine = SearchEngine(index, make_embedder(index.embedder_name))
+    answerer = Answerer(engine)
+    out = {}
+    qs = queries(n_queries)
+    for name, fn in (("search_hybrid", lambda q: engine.search(q + " 进程", k=10)),
+                     ("ask", lambda q: answerer.ask(q + " 进程问"))):
+        fn(qs[-1])
+        wall, cpu = [], []
+        for q in qs:
+            t, c = time.perf_counter(), time.thread_time()
+            fn(q)
+            cpu.append((time.thread_time() - c) * 1000)
+            wall.append((time.perf_counter() - t) * 1000)
+        out[name] = {"wall": percentiles(wall), "cpu": percentiles(cpu)}
+    return out
 
 
 def compare_bm25(index, n_queries: int = 20) -> dict:
@@ -160,6 +211,14 @@ def compare_bm25(index, n_queries: int = 20) -> dict:
     from zhengce.index import bm25
 
     tok = index.tokenizer
+    if len(index) > 100_000:  # rank-bm25 keeps a Python dict per clause: hours and GBs at 1e6
+        times = []
+        for qt in [tok.tokenize(q) for q in queries(n_queries)]:
+            t = time.perf_counter()
+            bm25.scores(index.bm25_model, qt)
+            times.append((time.perf_counter() - t) * 1000)
+        return {"ours_ms": round(statistics.median(times), 3), "rank_bm25_ms": None, "speedup": None,
+                "rank_bm25_build_s": None, "note": "rank-bm25 not run above 1e5 clauses"}
     corpus = [bm25.clause_tokens(c, tok) for c in index.rows]
     qs = [tok.tokenize(q) for q in queries(n_queries)]
     t = time.perf_counter()
@@ -179,35 +238,60 @@ def compare_bm25(index, n_queries: int = 20) -> dict:
             "rank_bm25_build_s": round(ref_build, 2)}
 
 
-def compare_faiss(index, n_queries: int = 50) -> dict:
-    """HNSW against flat: recall@10 and latency, on the index's own vectors."""
+def compare_dense(index, kinds=("flat", "hnsw", "ivfpq"), n_queries: int = 50) -> dict:
+    """Each dense index kind against exact search (flat): recall@10, latency, build time, size.
+
+    Queries are rows' own vectors plus noise (the index's vectors, so a fake embedder's when one
+    stood in). Search goes through ``Dense.search``, as the server's does (candidates re-scored
+    exactly against the mapped vectors).
+    """
     import faiss
 
-    from zhengce.index.store import make_faiss
+    from zhengce.index.dense import Dense, build_ann
 
     vecs = index.vectors
     rng = np.random.default_rng(0)
-    qv = vecs[rng.choice(len(vecs), size=min(n_queries, len(vecs)), replace=False)]
+    qv = np.asarray(vecs[np.sort(rng.choice(len(vecs), size=min(n_queries, len(vecs)), replace=False))])
     qv = qv + rng.normal(0, 0.02, qv.shape).astype(np.float32)
     qv /= np.linalg.norm(qv, axis=1, keepdims=True)
     faiss.omp_set_num_threads(1)
-    flat = make_faiss(vecs, "flat")
-    t = time.perf_counter()
-    hnsw = make_faiss(vecs, "hnsw")
-    hnsw_build = time.perf_counter() - t
-    res = {}
-    for name, idx in (("flat", flat), ("hnsw", hnsw)):
-        times, found = [], []
-        for q in qv:
+    exact = Dense(vecs, "flat")
+    truth = [exact.search(q, 10)[0] for q in qv]
+    out = {}
+    for kind in kinds:
+        t = time.perf_counter()
+        if kind == index.dense.kind:
+            dense = index.dense
+        else:
+            dense = Dense(vecs, kind, build_ann(vecs, kind))  # one thread: the machine may be shared
+        build_s = time.perf_counter() - t
+        times, recall = [], []
+        for q, want in zip(qv, truth, strict=True):
             t = time.perf_counter()
-            _, ids = idx.search(q[None, :], 10)
+            got = dense.search(q, 10)[0]
             times.append((time.perf_counter() - t) * 1000)
-            found.append(ids[0])
-        res[name] = {"p50_ms": round(float(np.median(times)), 3), "ids": found}
-    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(res["flat"]["ids"], res["hnsw"]["ids"],
-                                                                  strict=True)])
-    return {"flat_ms": res["flat"]["p50_ms"], "hnsw_ms": res["hnsw"]["p50_ms"],
-            "hnsw_recall@10": round(float(recall), 4), "hnsw_build_s": round(hnsw_build, 2)}
+            recall.append(len(set(got.tolist()) & set(want.tolist())) / max(1, len(want)))
+        size = faiss.serialize_index(dense.ann).nbytes if dense.ann is not None else 0
+        out[kind] = {"recall@10": round(float(np.mean(recall)), 4), "p50_ms": round(float(np.median(times)), 3),
+                     "p95_ms": round(float(np.percentile(times, 95)), 3), "build_s": round(build_s, 1),
+                     "ann_mb": round(size / 2**20, 1), "in_index": kind == index.dense.kind}
+        print(f"   dense {kind}: {out[kind]}", flush=True)
+    return out
+
+
+def unit_filter_cost(index, repeats: int = 5) -> dict:
+    """Compiling a unit filter into a row mask (postings → mask), every unit, in milliseconds."""
+    from zhengce.index.contract import Filters
+
+    times, cpu = [], []
+    for name in index.unit_names():
+        for _ in range(repeats):
+            t, c = time.perf_counter(), time.thread_time()
+            index.compile_filters(Filters(unit=name))
+            cpu.append((time.thread_time() - c) * 1000)
+            times.append((time.perf_counter() - t) * 1000)
+    largest = max((len(index.unit_rows(n)) for n in index.unit_names()), default=0)
+    return {**percentiles(times), "cpu": percentiles(cpu), "largest_unit_rows": largest}
 
 
 def query_embedding_cost(n: int = 30) -> dict:

@@ -66,7 +66,7 @@ def save(model, directory: Path) -> None:
     bm25.save(model, directory / DIR_NAME)
 
 
-def load(directory: Path):
-    """The stored field, ``None`` for an index built without one."""
+def load(directory: Path, mmap: bool = False):
+    """The stored field (its arrays mapped with ``mmap``), ``None`` for an index built without one."""
     path = directory / DIR_NAME
-    return bm25.load(path) if path.exists() else None
+    return bm25.load(path, mmap=mmap) if path.exists() else None

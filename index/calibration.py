@@ -89,32 +89,33 @@ class LegacyCalibration:
         return cls(float(d["cos_floor"]), float(d["cos_scale"]), float(d["threshold"]))
 
 
-def background_queries(rows, seed: int = BACKGROUND_SEED, n: int = BACKGROUND_QUERIES) -> list[int]:
+def background_queries(titles, seed: int = BACKGROUND_SEED, n: int = BACKGROUND_QUERIES) -> list[int]:
     """Rows whose titles make the background queries: a seeded sample of titled clauses."""
-    candidates = [i for i, c in enumerate(rows) if 4 <= len(c.title) <= 40]
+    candidates = [i for i, t in enumerate(titles) if 4 <= len(t) <= 40]
     if len(candidates) > n:
         rng = np.random.default_rng(seed)
         candidates = sorted(rng.choice(candidates, size=n, replace=False).tolist())
     return candidates
 
 
-def calibrate(index, embedder, weights: dict | None = None, threshold: float | None = None) -> Calibration:
+def calibrate(index, embedder, weights: dict | None = None, threshold: float | None = None,
+              titles: list[str] | None = None) -> Calibration:
     """The calibration of a freshly built index: default weights, this index's background.
 
     For each background query (a clause title), the top dense cosine and the top BM25 score
     per query token over the rows of the *other* documents; their quantiles are stored.
     An index of one document has no background (its percentiles count as 1).
     """
-    rows = index.rows
-    doc_of = np.array([c.doc_id for c in rows])
-    picked = [i for i in background_queries(rows) if (doc_of != doc_of[i]).any()]
+    titles = [c.title for c in index.clauses(range(len(index)))] if titles is None else titles
+    doc_of = np.asarray(index.row_docs())
+    picked = [i for i in background_queries(titles) if (doc_of != doc_of[i]).any()]
     dense_top, lexical_top = [], []
     if picked:
-        titles = [rows[i].title for i in picked]
+        titles = [titles[i] for i in picked]
         qvecs = embedder.embed_queries(titles)
         for i, title, qv in zip(picked, titles, qvecs, strict=True):
             others = doc_of != doc_of[i]
-            dense_top.append(float((index.vectors[others] @ qv).max()))
+            dense_top.append(float(np.asarray(index.vectors @ qv)[others].max()))  # no copy of the vectors
             tokens = index.query_tokens(title)
             lexical = index.bm25_scores(title)[others]
             lexical_top.append(float(lexical.max()) / max(1, len(tokens)))

@@ -113,6 +113,12 @@ class IndexReader(Protocol):
     def row_years(self) -> np.ndarray:
         """The year of each row's document (0 when undated)."""
 
+    def row_docs(self) -> np.ndarray:
+        """The position of each row's document in :meth:`documents` (ordered by id)."""
+
+    def clause_ids(self, rows: Sequence[int]) -> list[str]:
+        """The ids of the ranked clauses at these rows, without building the clauses."""
+
     # -- filters and units ---------------------------------------------------------------------
     def compile_filters(self, filters: Filters) -> np.ndarray | None:
         """A boolean mask over rows, ``None`` when nothing is filtered; raises FilterError."""
@@ -124,6 +130,12 @@ class IndexReader(Protocol):
 
     def unit_rows(self, name: str) -> np.ndarray:
         """Rows of the clauses naming a unit (ascending)."""
+
+    def unit_postings(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the clauses naming a unit (ascending) and, for each, whether the unit leads there.
+
+        Unit questions and the unit directory are answered from these arrays, never by reading
+        every clause of a unit."""
 
     # -- retrieval -----------------------------------------------------------------------------
     def query_tokens(self, text: str) -> list[str]:

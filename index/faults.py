@@ -27,6 +27,7 @@ ENV_DIR = "ZHENGCE_FAULT_DIR"
 BUILD_POINTS = (
     "build:embedded",        # vectors computed, nothing written yet
     "write:bm25",            # the BM25 files written into the build's tmp folder
+    "write:store",           # the clause store's columns, the vectors and the FAISS index written too
     "write:clauses",         # everything but the manifest written
     "tmp-written",           # the build complete in its tmp-* folder, not yet published
     "publish:renamed",       # the complete build renamed into place, the link not yet swapped

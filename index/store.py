@@ -1,23 +1,28 @@
 """Build, persist and load the hybrid index.
 
-An index is a directory::
+An index is a directory (format 4)::
 
     manifest.json     format version, embedder (name, dim), tokenizer and dictionary hash,
-                      answerability calibration, corpus hash, counts, build time
-    clauses.jsonl     every clause (the tree, headings included); indexed ones carry a row
-    documents.jsonl   document metadata and original text (citations, re-indexing)
+                      FAISS kind, answerability calibration, corpus hash, counts, build time,
+                      and the size of every column file (a truncated or swapped file is refused)
+    store/*.npy       the clause store (``clause_store.py``): clauses and documents as columns,
+                      text as UTF-8 bytes + offsets, per-row arrays (document, year, date,
+                      passage hash), unit postings (unit → rows, lead flags) as CSR arrays
     bm25/             bm25s sparse score matrix and vocabulary
-    dense.faiss       FAISS index over the rows (IndexFlatIP, or HNSW)
-    vectors.npy       the row vectors (re-indexing reuses them by clause content hash)
+    vectors.npy       the row vectors, stored once (float32)
+    dense.faiss       the approximate index (HNSW over 8-bit codes, or IVF-PQ); none for flat
+    bm25_bigrams/     the character-bigram BM25 field (``bigrams.py``)
     userdict.txt, stopwords.txt   the tokenizer's dictionary
     aliases/          the unit alias profiles the index answers with (one TSV per level)
+    thesaurus.tsv     the query thesaurus the index answers with
 
-It is written atomically: built in a fresh directory, then published by
-swapping a symlink, so a crash never leaves a half-written index and readers
-never see a mix of two builds. ``load_index`` refuses an index of another
-format or embedder, saying how to rebuild. The loaded index is a
-:class:`zhengce.index.reader.ClauseIndex`; nothing here parses notices (an
-incremental build reuses the stored clauses).
+Loading maps every array (``np.load(mmap_mode="r")``, bm25s with ``mmap=True``) and
+parses no JSON but the manifest, the bm25 vocabulary and the small text files; clauses
+are built only for the rows a response shows. It is written atomically: built in a
+fresh directory, then published by swapping a symlink, so a crash never leaves a
+half-written index and readers never see a mix of two builds. ``load_index`` refuses
+an index of another format or embedder, saying how to rebuild. Nothing here parses
+notices (an incremental build reuses the stored clauses).
 """
 
 from __future__ import annotations
@@ -37,15 +42,23 @@ from zhengce.index import bigrams, bm25
 from zhengce.index.aliases import Aliases
 from zhengce.index.builds import prune
 from zhengce.index.calibration import calibrate
+from zhengce.index.clause_store import ClauseStore, build_table
+from zhengce.index.columns import ColumnError, Table, advise_random
+from zhengce.index.dense import Dense, build_ann, choose_kind
+from zhengce.index.embed_cache import CacheDir, ChainedCache, hash_bytes
+from zhengce.index.embed_pool import embed_passages
 from zhengce.index.embedding import Embedder
 from zhengce.index.faults import fault_point
-from zhengce.index.model import HEADING, Clause, DocMeta, Document
+from zhengce.index.model import HEADING, Clause, Document
 from zhengce.index.passage import PASSAGE_VERSION, passage_hash, passage_text  # noqa: F401 (re-exported)
 from zhengce.index.reader import ClauseIndex
 from zhengce.index.thesaurus import Thesaurus
 from zhengce.index.tokenizer import Tokenizer
 
-FORMAT_VERSION = 3  # 3: alias profiles, thesaurus, bigram field and answerability background
+# 3: alias profiles, thesaurus, bigram field and answerability background;
+# 4: the columnar clause store (store/*.npy) instead of clauses.jsonl/documents.jsonl, vectors once
+FORMAT_VERSION = 4
+STORE_DIR = "store"
 PASSAGE_CHARS = 480
 
 
@@ -69,54 +82,38 @@ def corpus_hash(clauses: Iterable[Clause]) -> str:
     return h.hexdigest()[:24]
 
 
-def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | None,
-               batch_size: int = 16, show_progress: bool = False) -> tuple[np.ndarray, int]:
-    """Vectors for the rows, reusing the previous index's vectors by content hash.
+def embed_rows(rows: list[Clause], embedder: Embedder, previous: ClauseIndex | None = None,
+               batch_size: int = 16, show_progress: bool = False, *, workers: int = 1,
+               device: str | None = None, cache_dir: str | Path | None = None) -> tuple[np.ndarray, int]:
+    """Vectors for the rows: from the embedding cache by passage hash, the rest embedded.
 
-    Returns the vectors and how many clauses were newly embedded.
+    The cache is the previous index's rows (same embedder) and, when given, the shared cache
+    directory (``embed_cache.CacheDir``), which receives the newly embedded vectors. Returns the
+    vectors and how many clauses were newly embedded.
     """
-    cached: dict[str, np.ndarray] = {}
+    hashes = hash_bytes([passage_hash(c) for c in rows])
+    caches = []
     if previous is not None and previous.embedder_name == embedder.name \
             and previous.manifest.get("passage", 1) == PASSAGE_VERSION:
-        cached = previous.vector_cache()
+        caches.append(previous.vector_cache())
+    shared = CacheDir(cache_dir) if cache_dir else None
+    if shared is not None:
+        caches.append(shared.load(embedder.name, embedder.dim))
     vectors = np.zeros((len(rows), embedder.dim), np.float32)
-    todo = []
-    for i, c in enumerate(rows):
-        key = passage_hash(c)
-        if key in cached:
-            vectors[i] = cached[key]
-        else:
-            todo.append(i)
+    found = ChainedCache(caches).fill(hashes, vectors)
+    todo = np.flatnonzero(~found)
     bar = None
-    if show_progress and todo:
+    if show_progress and len(todo):
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="embedding", unit="clause", leave=False)
-    for start in range(0, len(todo), batch_size):
-        chunk = todo[start:start + batch_size]
-        vectors[chunk] = embedder.embed_passages([passage_text(rows[i]) for i in chunk], batch_size=batch_size)
-        if bar is not None:
-            bar.update(len(chunk))
+    vectors[todo] = embed_passages([passage_text(rows[i]) for i in todo], embedder, batch_size=batch_size,
+                                   workers=workers, device=device, progress=bar.update if bar else None)
     if bar is not None:
         bar.close()
+    if shared is not None:
+        shared.add(embedder.name, hashes[todo], vectors[todo])
     return vectors, len(todo)
-
-
-def make_faiss(vectors: np.ndarray, kind: str = "flat"):
-    import faiss
-
-    dim = vectors.shape[1]
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
-    else:
-        raise ValueError(f"unknown FAISS index kind {kind!r}: use 'flat' or 'hnsw'")
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 def build_settings() -> dict:
@@ -128,22 +125,29 @@ def build_settings() -> dict:
             "answerability_constants": {"weights": DEFAULT_WEIGHTS, "threshold": DEFAULT_THRESHOLD}}
 
 
-def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "flat",
-                previous: ClauseIndex | None = None, show_progress: bool = False) -> tuple[ClauseIndex, dict]:
-    """Build an index in memory. Returns it and a summary of the build."""
+def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "auto",
+                previous: ClauseIndex | None = None, show_progress: bool = False, workers: int = 1,
+                device: str | None = None, cache_dir: str | Path | None = None) -> tuple[ClauseIndex, dict]:
+    """Build an index in memory. Returns it and a summary of the build.
+
+    ``faiss_kind``: ``flat``, ``hnsw``, ``ivfpq`` or ``auto`` (by size, see ``dense.choose_kind``).
+    """
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.doc_id)
-    tree = {d.doc_id: list(d.clauses) for d in docs}
     rows = [c for d in docs for c in d.clauses if is_indexed(c)]
+    kind = choose_kind(len(rows), faiss_kind)
+    table = build_table(docs, is_indexed)
     unit_words = {u.name for c in rows for u in c.units}
     tokenizer = Tokenizer.for_corpus(unit_words)
-    corpus_tokens = [bm25.clause_tokens(c, tokenizer) for c in rows]
-    model = bm25.build(corpus_tokens)
+    model = bm25.build(_progress((bm25.clause_tokens(c, tokenizer) for c in rows), len(rows),
+                                 "tokenizing", show_progress))
     gram_model = bigrams.build(rows)
     thesaurus = Thesaurus.default()
-    vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress)
+    vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress, workers=workers,
+                                   device=device, cache_dir=cache_dir)
     fault_point("build:embedded")
-    faiss_index = make_faiss(vectors, faiss_kind)
+    trained = previous.dense.ann if previous is not None and previous.embedder_name == embedder.name else None
+    dense = Dense(vectors, kind, build_ann(vectors, kind, trained=trained))
     seconds = time.perf_counter() - t0
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -151,20 +155,27 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
         "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
         **build_settings(),
-        "faiss": {"kind": faiss_kind},
+        "faiss": {"kind": kind, "requested": faiss_kind},
         "corpus_hash": corpus_hash(rows),
-        "counts": {"documents": len(docs), "clauses": sum(len(v) for v in tree.values()),
+        "counts": {"documents": len(docs), "clauses": len(table["clause.kind"]),
                    "rows": len(rows), "units": len(unit_words)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(seconds, 3),
     }
-    index = ClauseIndex(manifest, rows, tree, {d.doc_id: d.meta for d in docs},
-                        {d.doc_id: d.original for d in docs}, tokenizer, model, faiss_index, vectors,
-                        Aliases.default(), thesaurus=thesaurus, bigram_model=gram_model)
-    manifest["answerability"] = calibrate(index, embedder).to_dict()
+    index = ClauseIndex(manifest, ClauseStore(table), tokenizer, model, dense, Aliases.default(),
+                        thesaurus=thesaurus, bigram_model=gram_model)
+    manifest["answerability"] = calibrate(index, embedder, titles=[c.title for c in rows]).to_dict()
     summary = {**manifest["counts"], "embedded": embedded, "reused": len(rows) - embedded,
-               "seconds": round(seconds, 2)}
+               "faiss": kind, "seconds": round(seconds, 2)}
     return index, summary
+
+
+def _progress(items, total: int, desc: str, show: bool):
+    if not show:
+        return list(items)
+    from tqdm import tqdm
+
+    return list(tqdm(items, total=total, desc=desc, unit="clause", leave=False))
 
 
 def _write_dir(index: ClauseIndex, out: Path) -> None:
@@ -174,28 +185,23 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     (out / "bm25").mkdir()
     bm25.save(index.bm25_model, out / "bm25")
     fault_point("write:bm25")
-    faiss.write_index(index.faiss_index, str(out / "dense.faiss"))
-    np.save(out / "vectors.npy", index.vectors)
+    files = index.store.t.save(out / STORE_DIR)
+    np.save(out / "vectors.npy", np.ascontiguousarray(index.vectors, np.float32))
+    files["vectors.npy"] = (out / "vectors.npy").stat().st_size
+    if index.dense.ann is not None:
+        faiss.write_index(index.dense.ann, str(out / "dense.faiss"))
+        files["dense.faiss"] = (out / "dense.faiss").stat().st_size
+    fault_point("write:store")
     index.tokenizer.save(out)
     index.aliases.save(out / "aliases")
     index.thesaurus.save(out)
     if index.bigram_model is not None:
         bigrams.save(index.bigram_model, out)
-    with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
-        for d in index.docs.values():
-            f.write(json.dumps({"meta": d.to_dict(), "original": index.originals[d.doc_id]},
-                               ensure_ascii=False) + "\n")
-    row_of = {c.id: i for i, c in enumerate(index.rows)}
-    with open(out / "clauses.jsonl", "w", encoding="utf-8") as f:
-        for clauses in index.trees.values():
-            for c in clauses:
-                d = c.to_dict(with_doc=False)
-                d["row"] = row_of.get(c.id)
-                f.write(json.dumps(d, ensure_ascii=False) + "\n")
     fault_point("write:clauses")
     # The manifest goes last: a directory without one is never a complete index.
-    (out / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2),
-                                       encoding="utf-8")
+    manifest = {**index.manifest, "files": files}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    index.manifest = manifest
 
 
 def save_index(index: ClauseIndex, target: str | Path) -> Path:
@@ -249,7 +255,7 @@ def _aliases(directory: Path) -> Aliases:
 
 
 def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIndex:
-    """Load an index; refuses another format or embedder, and detects corruption."""
+    """Load (map) an index; refuses another format or embedder, and detects damaged files."""
     import faiss
 
     target = Path(target)
@@ -264,36 +270,29 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         raise IndexLoadError(f"index at {target} was built with embedder {built_with!r}, not "
                              f"{embedder_name!r}; {rebuild_hint(target)} --embedder {embedder_name}")
     try:
+        files = manifest["files"]
+        for name in ("vectors.npy", "dense.faiss"):
+            if name in files and (directory / name).stat().st_size != files[name]:
+                raise ColumnError(f"{name} has {(directory / name).stat().st_size} bytes, the manifest says "
+                                  f"{files[name]}")
         tokenizer = Tokenizer.load(directory)
-        docs, originals = {}, {}
-        for line in (directory / "documents.jsonl").read_text(encoding="utf-8").splitlines():
-            d = json.loads(line)
-            meta = DocMeta.from_dict(d["meta"])
-            docs[meta.doc_id], originals[meta.doc_id] = meta, d["original"]
-        tree: dict[str, list[Clause]] = {d: [] for d in docs}
-        rows_at: dict[int, Clause] = {}
-        for line in (directory / "clauses.jsonl").read_text(encoding="utf-8").splitlines():
-            d = json.loads(line)
-            c = Clause.from_dict(d, docs[d["doc_id"]])
-            tree[c.doc_id].append(c)
-            if d.get("row") is not None:
-                rows_at[int(d["row"])] = c
-        rows = [rows_at[i] for i in range(len(rows_at))]
-        vectors = np.load(directory / "vectors.npy")
-        faiss_index = faiss.read_index(str(directory / "dense.faiss"))
-        model = bm25.load(directory / "bm25")
-        gram_model = bigrams.load(directory)
+        store = ClauseStore(Table.load(directory / STORE_DIR, files))
+        vectors = advise_random(np.load(directory / "vectors.npy", mmap_mode="r"))
+        kind = manifest["faiss"]["kind"]
+        ann = faiss.read_index(str(directory / "dense.faiss")) if kind != "flat" else None
+        dense = Dense(vectors, kind, ann)
+        model = bm25.load(directory / "bm25", mmap=True)
+        gram_model = bigrams.load(directory, mmap=True)
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise IndexLoadError(f"index at {target} is corrupted or incomplete ({type(exc).__name__}: "
                              f"{exc}); {rebuild_hint(target)}") from exc
     if tokenizer.dict_hash != manifest["tokenizer"]["dict_hash"]:
         raise IndexLoadError(f"index at {target}: tokenizer dictionary does not match the manifest; "
                              f"{rebuild_hint(target)}")
-    n = len(rows)
-    if corpus_hash(rows) != manifest.get("corpus_hash") or vectors.shape != (n, manifest["embedder"]["dim"]) \
-            or faiss_index.ntotal != n or int(model.scores["num_docs"]) != n:
+    n = store.n_rows
+    if n != manifest["counts"]["rows"] or vectors.shape != (n, manifest["embedder"]["dim"]) \
+            or int(model.scores["num_docs"]) != n:
         raise IndexLoadError(f"index at {target} is inconsistent (its files do not match the manifest); "
                              f"{rebuild_hint(target)}")
-    return ClauseIndex(manifest, rows, tree, docs, originals, tokenizer, model, faiss_index, vectors,
-                       _aliases(directory), directory=directory, thesaurus=Thesaurus.load(directory),
-                       bigram_model=gram_model)
+    return ClauseIndex(manifest, store, tokenizer, model, dense, _aliases(directory), directory=directory,
+                       thesaurus=Thesaurus.load(directory), bigram_model=gram_model)

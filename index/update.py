@@ -60,10 +60,11 @@ class UpdateSummary:
 
 def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool = False,
                  remove: Iterable[str] = (), embedder: Embedder | str | None = None,
-                 faiss_kind: str = "flat", progress: Callable | None = None,
+                 faiss_kind: str | None = None, progress: Callable | None = None,
                  on_stage: Callable[[str], None] | None = None,
                  show_progress: bool = False, follow_symlinks: bool = False,
-                 wait: bool = False) -> UpdateSummary:
+                 wait: bool = False, workers: int = 1, device: str | None = None,
+                 cache_dir: str | Path | None = None) -> UpdateSummary:
     """Index ``paths`` into ``target`` and publish it; see the module docstring.
 
     ``add``: keep the documents already indexed (a notice with the same id is
@@ -73,7 +74,9 @@ def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool =
     ``make_embedder``, or ``None`` for the one the existing index was built
     with. ``progress`` wraps the list of files (e.g. a progress bar);
     ``on_stage`` is called with ``reading``, ``building``, ``publishing``.
-    ``wait``: wait for another writer of the same index instead of failing.
+    ``wait``: wait for another writer of the same index instead of failing. ``faiss_kind``
+    (``None``: what the existing index was built with, else ``auto``), ``workers``, ``device`` and
+    ``cache_dir`` (a shared embedding cache) go to ``build_index``.
     """
     from zhengce.index.builds import remove_leftovers
     from zhengce.index.locking import IndexBusy, LocationError, writer_lock
@@ -81,16 +84,16 @@ def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool =
     try:
         with writer_lock(target, wait=wait):
             leftovers = remove_leftovers(target)
-            summary = _update(target, paths, add, remove, embedder, faiss_kind, progress, on_stage,
-                              show_progress, follow_symlinks)
+            summary = _update(target, paths, add, remove, embedder, progress, on_stage, follow_symlinks,
+                              dict(faiss_kind=faiss_kind, show_progress=show_progress, workers=workers,
+                                   device=device, cache_dir=cache_dir))
     except (IndexBusy, LocationError) as exc:
         raise UpdateError(str(exc)) from exc
     summary.notes[:0] = [f"removed {name}, left by a build that did not finish" for name in leftovers]
     return summary
 
 
-def _update(target, paths, add, remove, embedder, faiss_kind, progress, on_stage, show_progress,
-            follow_symlinks) -> UpdateSummary:
+def _update(target, paths, add, remove, embedder, progress, on_stage, follow_symlinks, build) -> UpdateSummary:
     from zhengce.index.corpus import ingest
     from zhengce.index.embedding import make_embedder
     from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
@@ -115,7 +118,10 @@ def _update(target, paths, add, remove, embedder, faiss_kind, progress, on_stage
         raise UpdateError(f"not in the index: {', '.join(unknown)}")
     if embedder is None or isinstance(embedder, str):
         spec = embedder or (read_manifest(target.resolve())["embedder"]["name"] if previous else None)
-        embedder = make_embedder(spec)
+        try:
+            embedder = make_embedder(spec, device=build["device"])
+        except ValueError as exc:
+            raise UpdateError(str(exc)) from exc
     paths = list(paths) or ([] if updating else [DEFAULT_SEEDS])
     stage(READING)
     report = ingest(paths, progress=progress, follow_symlinks=follow_symlinks)
@@ -127,9 +133,10 @@ def _update(target, paths, add, remove, embedder, faiss_kind, progress, on_stage
         detail = "; ".join(str(e) for e in report.errors)
         raise UpdateError("no notice could be read; nothing indexed (the existing index is unchanged)"
                           + (f": {detail}" if detail else ""))
+    if build["faiss_kind"] is None:
+        build["faiss_kind"] = previous.manifest.get("faiss", {}).get("requested", "auto") if previous else "auto"
     stage(BUILDING)
-    index, built = build_index(docs, embedder, faiss_kind=faiss_kind, previous=previous,
-                               show_progress=show_progress)
+    index, built = build_index(docs, embedder, previous=previous, **build)
     stage(PUBLISHING)
     save_index(index, target)
     counts = {k: built[k] for k in ("documents", "clauses", "rows", "units")}

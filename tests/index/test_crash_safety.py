@@ -6,6 +6,7 @@ The kill is deterministic: ``ZHENGCE_FAULT=<point>=kill`` makes the build SIGKIL
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -40,9 +41,10 @@ def corpora(tmp_path_factory):
     return SEEDS, smaller
 
 
-def _index(target, folder, fault=None):
+def _index(target, folder, fault=None, *extra):
     env = {**os.environ, "ZHENGCE_FAULT": f"{fault}=kill"} if fault else None
-    cmd = [sys.executable, "-m", "zhengce", "index", "--index", str(target), "--embedder", "fake", str(folder)]
+    cmd = [sys.executable, "-m", "zhengce", "index", "--index", str(target), "--embedder", "fake", str(folder),
+           *extra]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True)
 
 
@@ -63,3 +65,16 @@ def test_sigkill_at_each_point_never_breaks_the_published_index(tmp_path, corpor
     # A later build succeeds and publishes normally.
     assert _index(target, seeds).returncode == 0
     assert answers(target) == before
+
+
+def test_vectors_put_in_the_embedding_cache_survive_a_build_killed_after_embedding(tmp_path, corpora):
+    """The shared cache (--embed-cache) gets its shard before anything else is written; a build
+    that dies later loses no embedding work: the next build embeds nothing."""
+    seeds, _ = corpora
+    target, cache = tmp_path / "idx", tmp_path / "cache"
+    proc = _index(target, seeds, "build:embedded", "--embed-cache", str(cache))
+    assert proc.returncode == -signal.SIGKILL and not target.exists()
+    done = _index(target, seeds, None, "--embed-cache", str(cache), "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["embedded"] == 0 and summary["reused"] == summary["rows"] > 0

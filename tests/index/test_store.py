@@ -48,16 +48,36 @@ def test_load_refuses_other_embedder_and_format(fake_index_dir, tmp_path):
         load_index(copy)
 
 
-@pytest.mark.parametrize("damage", ["truncate_clauses", "delete_faiss", "garble_manifest", "no_manifest",
-                                    "vectors_shape"])
+def test_a_format_3_index_is_refused_with_the_command_that_rebuilds_it(fake_index_dir, tmp_path):
+    """Format 3 kept clauses and documents in JSON Lines; format 4 reads only the columnar store."""
+    copy = tmp_path / "old"
+    os.system(f"cp -rL {fake_index_dir} {copy}")
+    m = json.loads((copy / "manifest.json").read_text())
+    assert FORMAT_VERSION == 4 and m["format_version"] == 4
+    m["format_version"] = 3
+    del m["files"]
+    (copy / "manifest.json").write_text(json.dumps(m))
+    os.system(f"rm -r {copy / 'store'}")
+    (copy / "clauses.jsonl").write_text("{}\n")
+    with pytest.raises(IndexLoadError, match=f"format version 3, this zhengce reads version 4; "
+                                             f"rebuild it with: zhengce index --index {copy}$"):
+        load_index(copy)
+
+
+@pytest.mark.parametrize("damage", ["truncate_clauses", "delete_column", "delete_vectors", "garble_manifest",
+                                    "no_manifest", "vectors_shape", "swap_column"])
 def test_corrupted_index_gives_clear_error(fake_index_dir, tmp_path, damage):
     copy = tmp_path / "copy"
     os.system(f"cp -rL {fake_index_dir} {copy}")
+    texts = copy / "store" / "clause.text.bytes.npy"
     if damage == "truncate_clauses":
-        lines = (copy / "clauses.jsonl").read_text().splitlines()
-        (copy / "clauses.jsonl").write_text("\n".join(lines[:-5]) + "\n")
-    elif damage == "delete_faiss":
-        (copy / "dense.faiss").unlink()
+        texts.write_bytes(texts.read_bytes()[:-100])
+    elif damage == "delete_column":
+        (copy / "store" / "unit.rows.npy").unlink()
+    elif damage == "swap_column":  # same size, another column's values: the offsets no longer match
+        np.save(copy / "store" / "clause.text.off.npy", np.arange(len(np.load(copy / "store" / "clause.text.off.npy"))))
+    elif damage == "delete_vectors":
+        (copy / "vectors.npy").unlink()
     elif damage == "garble_manifest":
         (copy / "manifest.json").write_text("{not json")
     elif damage == "no_manifest":
@@ -107,7 +127,7 @@ def test_failed_build_leaves_previous_index_untouched(seed_docs, tmp_path, monke
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.faiss if hasattr(store, "faiss") else __import__("faiss"), "write_index", boom)
+    monkeypatch.setattr(store.Table, "save", boom)  # fails half-way through writing the build
     with pytest.raises(OSError):
         save_index(index, target)
     assert load_index(target).manifest == before
