@@ -72,6 +72,24 @@ class Citation:
     page: int | None = None
 
 
+def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
+          positive_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the k best scores (ties: lower row first): for indexes that score every row."""
+    scores = scores.astype(np.float32, copy=True)
+    valid = np.ones(len(scores), bool) if allowed is None else allowed.copy()
+    if positive_only:
+        valid &= scores > 0
+    idx = np.flatnonzero(valid)
+    if not len(idx) or k <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    sub = scores[idx]
+    if len(idx) > k:
+        part = np.argpartition(-sub, k - 1)[:k]
+        idx, sub = idx[part], sub[part]
+    order = np.lexsort((idx, -sub))
+    return idx[order].astype(np.int64), sub[order]
+
+
 @runtime_checkable
 class IndexReader(Protocol):
     """The read-only interface of an index (rows are the ranked clauses, in a fixed order)."""
@@ -129,6 +147,12 @@ class IndexReader(Protocol):
 
     def bm25_scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for a query."""
+
+    def bm25_top_k(self, query: str, k: int, allowed: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and BM25 scores of the k best rows with a positive score, best first (ties: lower
+        row first), within ``allowed``. What retrieval uses: a backend that ranks elsewhere
+        (Milvus) answers without scoring every row here."""
 
     def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:

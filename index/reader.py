@@ -17,7 +17,7 @@ import numpy as np
 from zhengce.index import bm25
 from zhengce.index.aliases import Aliases
 from zhengce.index.calibration import calibration_for
-from zhengce.index.contract import Citation, FilterError, Filters
+from zhengce.index.contract import Citation, FilterError, Filters, top_k
 from zhengce.index.model import Clause, DocMeta, Document
 from zhengce.index.tokenizer import Tokenizer
 
@@ -115,6 +115,10 @@ class ClauseIndex:
 
     def bm25_scores(self, query: str) -> np.ndarray:
         return bm25.scores(self.bm25_model, self.tokenizer.tokenize_query(query))
+
+    def bm25_top_k(self, query: str, k: int, allowed: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        return top_k(self.bm25_scores(query), k, allowed, positive_only=True)
 
     def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:

@@ -186,8 +186,12 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
                                        encoding="utf-8")
 
 
-def save_index(index: ClauseIndex, target: str | Path) -> Path:
-    """Write the index and publish it at ``target`` atomically (a symlink swap)."""
+def save_index(index: ClauseIndex, target: str | Path, write=None) -> Path:
+    """Write the index and publish it at ``target`` atomically (a symlink swap).
+
+    ``write(index, directory)`` writes the files (default: this backend's; the Milvus backend
+    writes what stays beside its collection).
+    """
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     builds = target.parent / f".{target.name}.builds"
@@ -195,7 +199,7 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     tmp = builds / f"tmp-{build_id}"
     try:
-        _write_dir(index, tmp)
+        (write or _write_dir)(index, tmp)
         final = builds / build_id
         os.rename(tmp, final)
         fault_point("publish:renamed")
@@ -254,6 +258,14 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
     if embedder_name and built_with != embedder_name:
         raise IndexLoadError(f"index at {target} was built with embedder {built_with!r}, not "
                              f"{embedder_name!r}; {rebuild_hint(target)} --embedder {embedder_name}")
+    if manifest.get("backend") == "milvus":
+        from zhengce.index.milvus_reader import load_milvus_index
+
+        try:
+            return load_milvus_index(directory, manifest)
+        except (OSError, ValueError, KeyError, LookupError) as exc:
+            raise IndexLoadError(f"Milvus index at {target} cannot be opened ({type(exc).__name__}: {exc}); "
+                                 f"rebuild it with: zhengce index --index {target} --backend milvus") from exc
     try:
         tokenizer = Tokenizer.load(directory)
         docs, originals = {}, {}
