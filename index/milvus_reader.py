@@ -301,5 +301,6 @@ def load_milvus_index(directory: Path, manifest: dict, uri: str | None = None, t
     client = connect(uri or m["uri"], token)
     if not client.has_collection(m["collection"]):
         raise LookupError(f"Milvus at {uri or m['uri']} has no collection {m['collection']!r}")
+    client.load_collection(m["collection"])  # into memory (query nodes); a no-op when loaded
     return MilvusIndex(manifest, rows, trees, docs, originals, tokenizer, Aliases.load(directory), client,
                        m["collection"], SparseBM25.load(directory), directory=directory)

@@ -262,7 +262,8 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         from zhengce.index.milvus_reader import load_milvus_index
 
         try:
-            return load_milvus_index(directory, manifest)
+            # ZHENGCE_MILVUS_URI: the same Milvus seen from another host (zhengce serve --milvus-uri)
+            return load_milvus_index(directory, manifest, os.environ.get("ZHENGCE_MILVUS_URI"))
         except (OSError, ValueError, KeyError, LookupError) as exc:
             raise IndexLoadError(f"Milvus index at {target} cannot be opened ({type(exc).__name__}: {exc}); "
                                  f"rebuild it with: zhengce index --index {target} --backend milvus") from exc

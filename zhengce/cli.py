@@ -19,6 +19,7 @@ DEFAULT_INDEX = "var/index"
 DEFAULT_SEEDS = "seeds"
 
 
+from zhengce.milvus_cli import add_milvus_args, cmd_index_milvus, existing_backend  # noqa: E402
 from zhengce.output import print_json as _print_json  # noqa: E402
 from zhengce.output import units_str as _units_str  # noqa: E402
 from zhengce.read_commands import (  # noqa: E402
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", metavar="DOC_ID", action="append", default=[],
                    help="remove a document from the existing index (repeatable)")
     p.add_argument("--json", action="store_true", help="print the build summary as JSON")
+    add_milvus_args(p, build=True)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the index",
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    add_milvus_args(p, build=False)
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -199,6 +202,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from zhengce.index.embedding import make_embedder
     from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
 
+    if (args.backend or existing_backend(args.index)) == "milvus":
+        return cmd_index_milvus(args, lambda paths: ingest(paths, progress=_file_progress), [DEFAULT_SEEDS])
     t0 = time.perf_counter()
     target = Path(args.index)
     previous = None
