@@ -5,6 +5,8 @@
 each question) and ``summary.json`` into ``--out``, and regenerates
 ``eval/REPORT.md`` and ``eval/ndcg.png``. With ``--gate`` it exits non-zero when a
 measure falls below ``eval/thresholds.json`` or hybrid does not beat both single modes.
+``--backend milvus [--milvus-uri URI] [--milvus-bm25 client|builtin]`` asks the same questions
+through a Milvus index of the same corpus (vectors reused from the local index).
 """
 
 from __future__ import annotations
@@ -54,6 +56,18 @@ def ensure_index(seeds: Path, index_dir: Path, embedder_spec: str | None):
     index, _ = build_index(docs, embedder, previous=previous)
     save_index(index, index_dir)
     return SearchEngine(index, embedder), True
+
+
+def milvus_engine(local, index_dir: Path, uri: str | None, bm25_engine: str):
+    """The local engine's corpus and vectors in a fresh Milvus collection (Milvus Lite by default)."""
+    from zhengce.index.milvus_store import build_milvus
+    from zhengce.search.engine import SearchEngine
+
+    side = index_dir.parent / f"{index_dir.name}-milvus-{bm25_engine}"
+    uri = uri or str(index_dir.parent / f"{index_dir.name}-milvus.db")
+    index, _ = build_milvus(local.index.stored_documents(), local.embedder, side, uri, engine=bm25_engine,
+                            alias=f"eval_{bm25_engine}", previous=local.index)
+    return SearchEngine(index, local.embedder)
 
 
 def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple[dict, list[dict], dict]:
@@ -145,12 +159,15 @@ def gate(summaries: dict[str, dict], thresholds: dict) -> list[str]:
 
 
 def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int = 10,
-             embedder: str | None = None, report: Path | None = None) -> dict:
+             embedder: str | None = None, report: Path | None = None, backend: str = "local",
+             milvus_uri: str | None = None, milvus_bm25: str = "client") -> dict:
     from zhengce.eval.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     engine, built = ensure_index(seeds, index_dir, embedder)
+    if backend == "milvus":
+        engine = milvus_engine(engine, index_dir, milvus_uri, milvus_bm25)
     questions = read_questions()
     summaries: dict[str, dict] = {}
     all_rows: dict[str, list[dict]] = {}
@@ -161,7 +178,7 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
         with open(out / f"questions.{mode}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    result = {"embedder": engine.embedder.name, "index_built": built, "corpus_hash":
+    result = {"embedder": engine.embedder.name, "backend": backend, "index_built": built, "corpus_hash":
               engine.index.manifest["corpus_hash"], "seconds": round(time.perf_counter() - t0, 1),
               "modes": summaries,
               "tradeoff": tradeoff(all_rows["hybrid" if "hybrid" in all_rows else modes[0]]),

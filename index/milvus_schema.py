@@ -65,7 +65,9 @@ def connect(uri: str, token: str | None = None):
         try:
             client = MilvusClient(key[0]) if is_lite(uri) else MilvusClient(uri=key[0], token=key[1])
         except Exception as exc:  # pymilvus raises MilvusException and grpc errors alike
-            raise MilvusUnavailable(f"cannot open Milvus at {uri}: {exc}") from exc
+            hint = (" (Milvus Lite lets one process open a file: is another zhengce process using it? "
+                    "Several processes need a Milvus server, http://host:19530)") if is_lite(uri) else ""
+            raise MilvusUnavailable(f"cannot open Milvus at {uri}: {exc}{hint}") from exc
         _CLIENTS[key] = client
     return client
 

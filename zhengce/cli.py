@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="do not rewrite eval/REPORT.md")
     p.add_argument("--gate", action="store_true",
                    help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
+    p.add_argument("--backend", choices=("local", "milvus"), default="local",
+                   help="milvus: ask through a Milvus index of the same corpus (Milvus Lite beside --index "
+                        "unless --milvus-uri)")
+    p.add_argument("--milvus-uri", default=None, help="a file path (Milvus Lite) or http://host:19530")
+    p.add_argument("--milvus-bm25", choices=("client", "builtin"), default="client",
+                   help="the Milvus BM25 engine (see zhengce index --help)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API and web page",

@@ -179,7 +179,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     modes = list(MODES) if args.mode == "all" else [args.mode]
     report = None if args.no_report else EVAL_DIR / "REPORT.md"
-    result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report)
+    result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report,
+                      backend=args.backend, milvus_uri=args.milvus_uri, milvus_bm25=args.milvus_bm25)
     for mode, s in result["modes"].items():
         r = s["ranking"]
         print(f"{mode:7s} nDCG@10 {r['nDCG@10']:.3f}  R@5 {r['R@5']:.3f}  R@10 {r['R@10']:.3f}  "
