@@ -151,10 +151,12 @@ def test_missing_pymilvus_names_the_extra(monkeypatch):
         connect("/tmp/never-opened.db")
 
 
-def test_cli_builds_updates_and_refuses_the_wrong_backend(tmp_path, capsys):
+def test_cli_builds_updates_and_refuses_the_wrong_backend(tmp_path, capsys, monkeypatch):
     from tests.conftest import seed_path
     from zhengce.cli import main
+    from zhengce.milvus_cli import URI_ENV
 
+    monkeypatch.setenv(URI_ENV, "")  # restored after the test (the CLI hands its URI on in the environment)
     idx, uri = str(tmp_path / "idx"), str(tmp_path / "m.db")
     assert main(["index", str(seed_path("000")), str(seed_path("002")), "--backend", "milvus",
                  "--milvus-uri", uri, "--index", idx, "--embedder", "fake"]) == 0
@@ -164,5 +166,6 @@ def test_cli_builds_updates_and_refuses_the_wrong_backend(tmp_path, capsys):
     assert main(["index", "--remove", "nope", "--index", idx]) == 2
     assert main(["serve", "--index", idx, "--backend", "local"]) == 2
     assert "serve it with --backend milvus" in capsys.readouterr().err
-    assert main(["index", "--backend", "milvus", "--index", str(tmp_path / "other")]) == 2
+    monkeypatch.delenv(URI_ENV)
+    assert main(["index", "--backend", "milvus", "--index", str(tmp_path / "other"), "--embedder", "fake"]) == 2
     assert "needs --milvus-uri" in capsys.readouterr().err
