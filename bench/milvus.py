@@ -56,6 +56,38 @@ def latency(engine, qs: list[str], unit: str) -> dict:
     return out
 
 
+def fusion_check(index_dir: Path) -> dict:
+    """Does Milvus's ``hybrid_search`` give our fusion's top 10? RRFRanker(60) against our rrf,
+    WeightedRanker(0.5, 0.5) against our weighted fusion, same 50 candidates per list."""
+    from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
+
+    from zhengce.eval.data import read_questions
+    from zhengce.index.embedding import make_embedder
+    from zhengce.index.store import load_index
+    from zhengce.search.engine import SearchEngine
+
+    index = load_index(index_dir)
+    embedder = make_embedder(index.embedder_name)
+    engine = SearchEngine(index, embedder)
+    same = {"rrf": 0, "weighted": 0}
+    asked = 0
+    for q in (x.question for x in read_questions()):
+        sparse = index.sparse.query_vector(index.tokenizer.tokenize_query(q))
+        if not sparse:
+            continue
+        asked += 1
+        reqs = [AnnSearchRequest(data=[sparse], anns_field="sparse", param={"metric_type": "IP"}, limit=50),
+                AnnSearchRequest(data=[engine.retrievers["dense"].query_vector(q).tolist()], anns_field="dense",
+                                 param={"metric_type": "IP"}, limit=50)]
+        for fusion, ranker in (("rrf", RRFRanker(60)), ("weighted", WeightedRanker(0.5, 0.5))):
+            hits = index.client.hybrid_search(index.collection, reqs, ranker=ranker, limit=10, output_fields=[])
+            theirs = {index.row_of(h["id"]) for h in hits[0]}
+            same[fusion] += theirs == set(engine.rank(q, 10, "hybrid", fusion=fusion).rows.tolist())
+    out = {"questions": asked, "same_top10_rrf": same["rrf"], "same_top10_weighted": same["weighted"]}
+    print("hybrid_search against our fusion: " + json.dumps(out))
+    return out
+
+
 def run_size(n: int, engines: list[str], work: Path, n_queries: int, local: bool) -> dict:
     from bench.corpus import generate
     from zhengce.index.embedding import make_embedder
@@ -121,6 +153,9 @@ def main(argv=None) -> int:
     p.add_argument("--local", action="store_true", help="also measure the local backend on the same corpus")
     p.add_argument("--work", default="var/bench-milvus", help="where the indexes are built")
     p.add_argument("--out", default=str(HERE / "milvus.json"))
+    p.add_argument("--fusion-check", metavar="INDEX_DIR",
+                   help="only compare hybrid_search's rankers with our fusion on a Milvus index (client BM25) "
+                        "over the labeled questions, e.g. one built by zhengce eval --backend milvus")
     args = p.parse_args(argv)
     try:
         import pymilvus  # noqa: F401
@@ -130,6 +165,10 @@ def main(argv=None) -> int:
     out = Path(args.out)
     results = json.loads(out.read_text()) if out.exists() else {}
     results.setdefault("sizes", {})
+    if args.fusion_check:
+        results["fusion_check"] = fusion_check(Path(args.fusion_check))
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     results["note"] = ("Milvus Lite 3 (pure Python, in-process); fake embedder for passage vectors; "
                        "in-process SearchEngine latency, one client, shared 2-core machine")
     for s in args.sizes.split(","):
