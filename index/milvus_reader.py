@@ -250,7 +250,8 @@ class MilvusIndex:
 
     def vector_cache(self, doc_ids: Sequence[str] | None = None) -> dict[str, np.ndarray]:
         """Vectors by clause content hash, read back from Milvus (of some documents, or all)."""
-        wanted = self.rows if doc_ids is None else [c for c in self.rows if c.doc_id in set(doc_ids)]
+        docs = None if doc_ids is None else set(doc_ids)
+        wanted = self.rows if docs is None else [c for c in self.rows if c.doc_id in docs]
         out: dict[str, np.ndarray] = {}
         for start in range(0, len(wanted), 1000):
             batch = {c.id: c for c in wanted[start:start + 1000]}
