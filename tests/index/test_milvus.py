@@ -169,3 +169,13 @@ def test_cli_builds_updates_and_refuses_the_wrong_backend(tmp_path, capsys, monk
     monkeypatch.delenv(URI_ENV)
     assert main(["index", "--backend", "milvus", "--index", str(tmp_path / "other"), "--embedder", "fake"]) == 2
     assert "needs --milvus-uri" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_search_gives_the_same_hits_on_both_backends(fake_engine, fake_milvus_engine, mode):
+    for q in QUERIES:
+        for filters in (None, Filters(unit="市科技局")):
+            a = fake_engine.search(q, k=10, mode=mode, filters=filters).hits
+            b = fake_milvus_engine.search(q, k=10, mode=mode, filters=filters).hits
+            assert [h.clause.id for h in a] == [h.clause.id for h in b]
+            assert np.allclose([h.score for h in a], [h.score for h in b], atol=1e-4)
