@@ -260,6 +260,7 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
                              f"{embedder_name!r}; {rebuild_hint(target)} --embedder {embedder_name}")
     if manifest.get("backend") == "milvus":
         from zhengce.index.milvus_reader import load_milvus_index
+        from zhengce.index.milvus_schema import MilvusUnavailable
 
         try:
             # ZHENGCE_MILVUS_URI: the same Milvus seen from another host (zhengce serve --milvus-uri)
@@ -267,6 +268,8 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
         except (OSError, ValueError, KeyError, LookupError) as exc:
             raise IndexLoadError(f"Milvus index at {target} cannot be opened ({type(exc).__name__}: {exc}); "
                                  f"rebuild it with: zhengce index --index {target} --backend milvus") from exc
+        except MilvusUnavailable as exc:  # no pymilvus, no server, a Lite file another process holds
+            raise IndexLoadError(str(exc)) from exc
     try:
         tokenizer = Tokenizer.load(directory)
         docs, originals = {}, {}

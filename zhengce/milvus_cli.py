@@ -75,7 +75,7 @@ def cmd_index_milvus(args: argparse.Namespace, ingest_paths, default_paths: list
     if target.exists():
         try:
             previous = load_index(target)
-        except (IndexLoadError, MilvusUnavailable) as exc:
+        except IndexLoadError as exc:
             if args.add or args.remove:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2

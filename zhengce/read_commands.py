@@ -201,7 +201,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from zhengce.api.app import create_app
-    from zhengce.index.milvus_schema import MilvusUnavailable
     from zhengce.index.store import IndexLoadError
     from zhengce.milvus_cli import existing_backend, use_milvus_env
 
@@ -211,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.backend and built and built != args.backend:
             raise IndexLoadError(f"the index at {args.index} is a {built} index; serve it with --backend {built}")
         app = create_app(args.index)
-    except (IndexLoadError, MilvusUnavailable) as exc:
+    except IndexLoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"serving {args.index} on http://{args.host}:{args.port}/  (API docs: /docs)")

@@ -143,12 +143,15 @@ def test_builtin_bm25_engine_ranks_with_milvus_jieba(tmp_path, seed_docs, local)
     assert index.bm25_top_k("，。", 5)[0].size == 0
 
 
-def test_missing_pymilvus_names_the_extra(monkeypatch):
+def test_missing_pymilvus_names_the_extra(monkeypatch, milvus_index_dir):
     from zhengce.index.milvus_schema import MilvusUnavailable, connect
+    from zhengce.index.store import IndexLoadError, load_index
 
     monkeypatch.setitem(sys.modules, "pymilvus", None)
     with pytest.raises(MilvusUnavailable, match=r"pip install 'zhengce\[milvus\]'"):
         connect("/tmp/never-opened.db")
+    with pytest.raises(IndexLoadError, match=r"pip install 'zhengce\[milvus\]'"):
+        load_index(milvus_index_dir)
 
 
 def test_cli_builds_updates_and_refuses_the_wrong_backend(tmp_path, capsys, monkeypatch):
