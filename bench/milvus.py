@@ -144,6 +144,25 @@ def rss_mb_self() -> float:
     return rss_mb(os.getpid())
 
 
+def table(results: dict) -> str:
+    """The results as the markdown table of docs/SCALING.md (p50 / p95 ms)."""
+    lines = ["| clauses | backend | build s | open s | data MB | RSS MB | bm25 | dense | hybrid "
+             "| hybrid + unit filter | ask |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for n, r in sorted(results.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        for name in sorted(k for k in r if k.startswith("milvus_") or k == "local"):
+            m = r[name]
+            lat = m["latency_ms"]
+            size = m.get("milvus_lite_mb", m.get("index_mb"))
+            if "side_files_mb" in m:
+                size = f"{m['milvus_lite_mb']} + {m['side_files_mb']} side"
+            cells = [f"{lat[c]['p50']:.0f} / {lat[c]['p95']:.0f}" for c in
+                     ("bm25", "dense", "hybrid", "hybrid_unit_filter", "ask")]
+            label = name.replace("milvus_", "Milvus Lite, BM25 ")
+            lines.append(f"| {int(n):,} | {label} | {m['build_seconds']} | {m['open_seconds']} | {size} "
+                         f"| {m.get('rss_mb', '')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.milvus", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -176,6 +195,7 @@ def main(argv=None) -> int:
         results["sizes"][str(n)] = run_size(n, args.bm25.split(","), Path(args.work), args.queries, args.local)
         results["measured"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
     print(f"wrote {out}")
     return 0
 

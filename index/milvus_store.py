@@ -74,8 +74,11 @@ def _entities(rows: list[Clause], vectors: np.ndarray, engine: str, tokenizer: T
 
 
 def _insert(client, collection: str, entities: list[dict]) -> None:
+    """Insert in batches, then flush: sealed segments get their indexes (growing ones are
+    searched by brute force, which Milvus Lite rebuilds on every search)."""
     for start in range(0, len(entities), INSERT_BATCH):
         client.insert(collection, entities[start:start + INSERT_BATCH])
+    client.flush(collection)
 
 
 def _manifest(embedder: Embedder, tokenizer: Tokenizer, engine: str, uri: str, collection: str, alias: str,
