@@ -26,7 +26,7 @@ import numpy as np
 from zhengce.index.aliases import Aliases
 from zhengce.index.calibration import calibration_for
 from zhengce.index.contract import Citation, FilterError, Filters
-from zhengce.index.milvus_schema import SparseBM25, connect, filters_expr, str_list
+from zhengce.index.milvus_schema import SparseBM25, connect, filters_expr, is_lite, str_list
 from zhengce.index.model import Clause, DocMeta, Document
 from zhengce.index.tokenizer import Tokenizer
 
@@ -72,6 +72,7 @@ class MilvusIndex:
                 postings.setdefault(u.name, []).append(i)
         self._unit_rows = {name: np.array(sorted(set(r)), np.int64) for name, r in postings.items()}
         self._engine = self.manifest["bm25"]["engine"]
+        self._lite = is_lite(self.manifest["milvus"]["uri"])
 
     # -- clauses, documents, units: answered from the local directory -------------------------
     def __len__(self) -> int:
@@ -169,7 +170,10 @@ class MilvusIndex:
             if filters.date_to:
                 mask &= has & (self._dates <= filters.date_to)
         out = mask.view(FilterMask)
-        out.expr = filters_expr(filters, units)
+        unit_ids = None
+        if units and self._lite:
+            unit_ids = [self.rows[i].id for i in np.unique(np.concatenate([self._unit_rows[u] for u in units]))]
+        out.expr = filters_expr(filters, units, unit_ids)
         return out
 
     def mask_expr(self, allowed: np.ndarray | None) -> str | None:

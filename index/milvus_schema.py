@@ -104,7 +104,7 @@ def make_schema(client, dim: int, engine: str, tokenizer: Tokenizer):
     return s
 
 
-def index_params(client, engine: str, dense_index: str = "FLAT"):
+def index_params(client, engine: str, dense_index: str = "FLAT", lite: bool = False):
     if dense_index not in DENSE_INDEXES:
         raise ValueError(f"unknown dense index {dense_index!r}: use one of {', '.join(DENSE_INDEXES)}")
     params = {"HNSW": {"M": 32, "efConstruction": 80}, "IVF_FLAT": {"nlist": 1024}}.get(dense_index, {})
@@ -113,6 +113,8 @@ def index_params(client, engine: str, dense_index: str = "FLAT"):
     ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX",
                  metric_type="IP" if engine == "client" else "BM25",
                  params={} if engine == "client" else {"bm25_k1": bm25.K1, "bm25_b": bm25.B})
+    for name in ("doc_id", "kind", "year", "date") + (() if lite else ("units",)):  # Lite: none on ARRAY
+        ip.add_index(name, index_type="INVERTED")
     return ip
 
 
@@ -192,11 +194,15 @@ def str_list(values) -> str:
     return "[" + ", ".join(literal(v) for v in values) + "]"
 
 
-def filters_expr(filters: Filters, unit_names: list[str]) -> str:
+def filters_expr(filters: Filters, unit_names: list[str], unit_ids: list[str] | None = None) -> str:
     """The filters as a Milvus boolean expression ("" when nothing is filtered).
 
     ``unit_names`` are the canonical names the unit filter matched (aliases resolved by the
-    index, as the local backend does); the issuer matches by substring, like locally.
+    index, as the local backend does): ``array_contains_any`` over ``units``, which a server
+    answers from its INVERTED index. Milvus Lite has no index on ARRAY fields and evaluates
+    them row by row in Python (1.1 s against 0.1 s at 1e4 rows), so for Lite the reader
+    passes the clause ids of the unit (``unit_ids``) instead. The issuer matches by
+    substring, like locally.
     """
     parts = []
     if filters.docs:
@@ -205,7 +211,8 @@ def filters_expr(filters: Filters, unit_names: list[str]) -> str:
         escaped = filters.issuer.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         parts.append(f"issuer like {literal('%' + escaped + '%')}")
     if filters.unit:
-        parts.append(f"array_contains_any(units, {str_list(unit_names)})")
+        parts.append(f"id in {str_list(unit_ids)}" if unit_ids is not None
+                     else f"array_contains_any(units, {str_list(unit_names)})")
     if filters.kind:
         parts.append(f"kind == {literal(filters.kind)}")
     if filters.year_from is not None:

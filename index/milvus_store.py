@@ -34,6 +34,7 @@ from zhengce.index.milvus_schema import (
     bm25_text,
     connect,
     index_params,
+    is_lite,
     make_schema,
     public_uri,
     str_list,
@@ -144,7 +145,7 @@ def build_milvus(docs: list[Document], embedder: Embedder, target: str | Path, u
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress)
     collection = f"{alias}_{time.strftime('%Y%m%d_%H%M%S')}_{uuid.uuid4().hex[:6]}"
     client.create_collection(collection, schema=make_schema(client, embedder.dim, engine, tokenizer),
-                             index_params=index_params(client, engine, dense_index),
+                             index_params=index_params(client, engine, dense_index, is_lite(uri)),
                              consistency_level="Strong")
     _insert(client, collection, _entities(rows, vectors, engine, tokenizer, sparse, tokens))
     manifest = _manifest(embedder, tokenizer, engine, uri, collection, alias, dense_index, docs, rows,

@@ -182,3 +182,15 @@ def test_search_gives_the_same_hits_on_both_backends(fake_engine, fake_milvus_en
             b = fake_milvus_engine.search(q, k=10, mode=mode, filters=filters).hits
             assert [h.clause.id for h in a] == [h.clause.id for h in b]
             assert np.allclose([h.score for h in a], [h.score for h in b], atol=1e-4)
+
+
+def test_filters_as_server_expressions():
+    from zhengce.index.milvus_schema import filters_expr
+
+    f = Filters(docs=("a", 'b"c'), issuer="郑州%", unit="科技局", kind="通知", year_from=2020, date_to="2024-06-30")
+    expr = filters_expr(f, ["市科技局", "省科技厅"])
+    assert 'doc_id in ["a", "b\\"c"]' in expr and 'issuer like "%郑州\\\\%%"' in expr
+    assert 'array_contains_any(units, ["市科技局", "省科技厅"])' in expr and 'kind == "通知"' in expr
+    assert "year >= 2020" in expr and 'date <= "2024-06-30"' in expr
+    assert 'id in ["c1"]' in filters_expr(Filters(unit="x"), ["x"], unit_ids=["c1"])  # Milvus Lite
+    assert filters_expr(Filters(), []) == ""
