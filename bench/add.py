@@ -26,7 +26,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.add", description=__doc__)
     p.add_argument("--base", type=float, default=1e5, help="clauses in the base index (default 1e5)")
     p.add_argument("--work", default="var/bench")
-    p.add_argument("--notice", default=str(next((ROOT / "seeds").glob("000_*.txt"))))
+    p.add_argument("--notice", default=str(next((ROOT / "seeds").glob("000_*.txt")).relative_to(ROOT)))
     p.add_argument("--out", default=str(ROOT / "bench" / "add.json"))
     args = p.parse_args(argv)
     n = int(args.base)

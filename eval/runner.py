@@ -12,6 +12,9 @@ chosen split and, with ``--split all``, for dev and test side by side. With ``--
 non-zero when a measure falls below ``eval/thresholds.json`` (each threshold and how it was
 chosen is written there), or hybrid does not beat the best single mode by the stated margin.
 CI gates the mixed corpus's test split.
+``--backend milvus [--milvus-uri URI] [--milvus-bm25 client|builtin]`` asks the same questions
+through a Milvus index of the same corpus (Milvus Lite beside the index unless a URI is
+given; vectors reused from the local index).
 """
 
 from __future__ import annotations
@@ -102,6 +105,18 @@ def judge(questions: list[Question], docs: list) -> tuple[list[Question], list[s
         qrels.update(resolution.qrels)
         problems = resolution.problems()
     return [replace(q, relevant=qrels.get(q.id, {})) for q in questions], problems
+
+
+def milvus_engine(local, index_dir: Path, uri: str | None, bm25_engine: str):
+    """The local engine's corpus and vectors in a fresh Milvus collection (Milvus Lite by default)."""
+    from zhengce.index.milvus_store import build_milvus
+    from zhengce.search.engine import SearchEngine
+
+    side = index_dir.parent / f"{index_dir.name}-milvus-{bm25_engine}"
+    uri = uri or str(index_dir.parent / f"{index_dir.name}-milvus.db")
+    index, _ = build_milvus(local.index.stored_documents(), local.embedder, side, uri, engine=bm25_engine,
+                            alias=f"eval_{bm25_engine}", previous=local.index)
+    return SearchEngine(index, local.embedder)
 
 
 def evaluate_mode(engine, questions: list[Question], mode: str, k: int) -> tuple[dict, list[dict], dict]:
@@ -208,13 +223,17 @@ def gate(summaries: dict[str, dict], thresholds: dict) -> list[str]:
 
 def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int = 10,
              embedder: str | None = None, report: Path | None = None, corpus: str = "seeds",
-             split: str = "all") -> dict:
-    """Evaluate one corpus (seeds, govcn or mixed) on one split (dev, test or all)."""
+             split: str = "all", backend: str = "local", milvus_uri: str | None = None,
+             milvus_bm25: str = "client") -> dict:
+    """Evaluate one corpus (seeds, govcn or mixed) on one split (dev, test or all), on a backend."""
     from zhengce.eval.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    engine, built, docs = ensure_index(corpus_paths(corpus, seeds), index_dir_for(index_dir, corpus), embedder)
+    index_dir = index_dir_for(index_dir, corpus)
+    engine, built, docs = ensure_index(corpus_paths(corpus, seeds), index_dir, embedder)
+    if backend == "milvus":
+        engine = milvus_engine(engine, index_dir, milvus_uri, milvus_bm25)
     questions, problems = judge(select(read_questions(), corpus, split), docs)
     summaries: dict[str, dict] = {}
     by_split: dict[str, dict[str, dict]] = {s: {} for s in SPLITS} if split == "all" else {}
@@ -231,7 +250,7 @@ def run_eval(seeds: Path, index_dir: Path, out: Path, modes: list[str], k: int =
         with open(out / f"questions.{mode}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    result = {"embedder": engine.embedder.name, "index_built": built, "corpus_hash":
+    result = {"embedder": engine.embedder.name, "backend": backend, "index_built": built, "corpus_hash":
               engine.index.manifest["corpus_hash"], "seconds": round(time.perf_counter() - t0, 1),
               "corpus": corpus, "split": split, "documents": len(docs),
               "questions_by_corpus": {c: sum(q.corpus == c for q in questions) for c in ("seeds", "govcn")},

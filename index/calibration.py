@@ -117,8 +117,9 @@ def calibrate(index, embedder, weights: dict | None = None, threshold: float | N
             others = doc_of != doc_of[i]
             dense_top.append(float(np.asarray(index.vectors @ qv)[others].max()))  # no copy of the vectors
             tokens = index.query_tokens(title)
-            lexical = index.bm25_scores(title)[others]
-            lexical_top.append(float(lexical.max()) / max(1, len(tokens)))
+            # the best other document's score: one top-1 search (Milvus ranks it, not a scan here)
+            _, best = index.bm25_top_k(title, 1, others)
+            lexical_top.append((float(best[0]) if len(best) else 0.0) / max(1, len(tokens)))
     if weights is None and not embedder.name.startswith(CALIBRATED_EMBEDDERS):
         weights, threshold = LEXICAL_WEIGHTS, LEXICAL_THRESHOLD if threshold is None else threshold
     qs = np.linspace(0, 100, QUANTILES)

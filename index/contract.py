@@ -1,9 +1,9 @@
 """The index contract: everything the read side (search/, api/) may ask of an index.
 
-An index is whatever implements :class:`IndexReader`. Today that is the
-directory of bm25s + FAISS files (``zhengce.index.store.ClauseIndex``); a
-Milvus or columnar store implements the same protocol, and search/ and api/
-never see more than this. Arrays inside (rows are ``int`` positions, masks
+An index is whatever implements :class:`IndexReader`: the local directory
+(columnar clause store, bm25s and FAISS files: ``zhengce.index.reader.ClauseIndex``)
+or Milvus (``zhengce.index.milvus_reader.MilvusIndex``: the same clause store
+beside a collection that ranks). search/ and api/ never see more than this. Arrays inside (rows are ``int`` positions, masks
 are boolean arrays over rows), dataclasses at the boundary.
 
 Filters are plain data (:class:`Filters`), built in one place from a request
@@ -71,6 +71,24 @@ class Citation:
     end: int
     text: str
     page: int | None = None
+
+
+def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
+          positive_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the k best scores (ties: lower row first): for indexes that score every row."""
+    scores = scores.astype(np.float32, copy=True)
+    valid = np.ones(len(scores), bool) if allowed is None else allowed.copy()
+    if positive_only:
+        valid &= scores > 0
+    idx = np.flatnonzero(valid)
+    if not len(idx) or k <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    sub = scores[idx]
+    if len(idx) > k:
+        part = np.argpartition(-sub, k - 1)[:k]
+        idx, sub = idx[part], sub[part]
+    order = np.lexsort((idx, -sub))
+    return idx[order].astype(np.int64), sub[order]
 
 
 @runtime_checkable
@@ -153,6 +171,12 @@ class IndexReader(Protocol):
     def rewrite_query(self, text: str) -> str:
         """The query as this index searches it: normalized (NFKC, traditional → simplified) and
         expanded by the index's own thesaurus (see zhengce.index.thesaurus)."""
+
+    def bm25_top_k(self, query: str, k: int, allowed: np.ndarray | None = None, field: str = "words"
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and BM25 scores of the k best rows with a positive score in one field, best first
+        (ties: lower row first), within ``allowed``. What retrieval uses: a backend that ranks
+        elsewhere (Milvus) answers without scoring every row here."""
 
     def dense_top_k(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray]:

@@ -178,6 +178,23 @@ def _progress(items, total: int, desc: str, show: bool):
     return list(tqdm(items, total=total, desc=desc, unit="clause", leave=False))
 
 
+def write_stored(index, out: Path) -> dict[str, int]:
+    """What every backend keeps in its directory: the clause store's columns, the tokenizer
+    dictionary, the alias profiles and the thesaurus. Returns the column files' sizes."""
+    files = index.store.t.save(out / STORE_DIR)
+    index.tokenizer.save(out)
+    index.aliases.save(out / "aliases")
+    index.thesaurus.save(out)
+    return files
+
+
+def write_manifest(index, out: Path, files: dict[str, int]) -> None:
+    """The manifest goes last: a directory without one is never a complete index."""
+    manifest = {**index.manifest, "files": files}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    index.manifest = manifest
+
+
 def _write_dir(index: ClauseIndex, out: Path) -> None:
     import faiss
 
@@ -185,27 +202,25 @@ def _write_dir(index: ClauseIndex, out: Path) -> None:
     (out / "bm25").mkdir()
     bm25.save(index.bm25_model, out / "bm25")
     fault_point("write:bm25")
-    files = index.store.t.save(out / STORE_DIR)
+    files = write_stored(index, out)
     np.save(out / "vectors.npy", np.ascontiguousarray(index.vectors, np.float32))
     files["vectors.npy"] = (out / "vectors.npy").stat().st_size
     if index.dense.ann is not None:
         faiss.write_index(index.dense.ann, str(out / "dense.faiss"))
         files["dense.faiss"] = (out / "dense.faiss").stat().st_size
     fault_point("write:store")
-    index.tokenizer.save(out)
-    index.aliases.save(out / "aliases")
-    index.thesaurus.save(out)
     if index.bigram_model is not None:
         bigrams.save(index.bigram_model, out)
     fault_point("write:clauses")
-    # The manifest goes last: a directory without one is never a complete index.
-    manifest = {**index.manifest, "files": files}
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    index.manifest = manifest
+    write_manifest(index, out, files)
 
 
-def save_index(index: ClauseIndex, target: str | Path) -> Path:
-    """Write the index and publish it at ``target`` atomically (a symlink swap)."""
+def save_index(index: ClauseIndex, target: str | Path, write=None) -> Path:
+    """Write the index and publish it at ``target`` atomically (a symlink swap).
+
+    ``write(index, directory)`` writes the files (default: this backend's; the Milvus backend
+    writes what stays beside its collection).
+    """
     target = Path(target).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     builds = target.parent / f".{target.name}.builds"
@@ -215,7 +230,7 @@ def save_index(index: ClauseIndex, target: str | Path) -> Path:
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"{now % 10**9:09d}-{uuid.uuid4().hex[:8]}"
     tmp = builds / f"tmp-{build_id}"
     try:
-        _write_dir(index, tmp)
+        (write or _write_dir)(index, tmp)
         fault_point("tmp-written")
         final = builds / build_id
         os.rename(tmp, final)
@@ -269,6 +284,18 @@ def load_index(target: str | Path, embedder_name: str | None = None) -> ClauseIn
     if embedder_name and built_with != embedder_name:
         raise IndexLoadError(f"index at {target} was built with embedder {built_with!r}, not "
                              f"{embedder_name!r}; {rebuild_hint(target)} --embedder {embedder_name}")
+    if manifest.get("backend") == "milvus":
+        from zhengce.index.milvus_reader import load_milvus_index
+        from zhengce.index.milvus_schema import MilvusUnavailable
+
+        try:
+            # ZHENGCE_MILVUS_URI: the same Milvus seen from another host (zhengce serve --milvus-uri)
+            return load_milvus_index(directory, manifest, os.environ.get("ZHENGCE_MILVUS_URI"))
+        except (OSError, ValueError, KeyError, LookupError) as exc:
+            raise IndexLoadError(f"Milvus index at {target} cannot be opened ({type(exc).__name__}: {exc}); "
+                                 f"rebuild it with: zhengce index --index {target} --backend milvus") from exc
+        except MilvusUnavailable as exc:  # no pymilvus, no server, a Lite file another process holds
+            raise IndexLoadError(str(exc)) from exc
     try:
         files = manifest["files"]
         for name in ("vectors.npy", "dense.faiss"):

@@ -51,9 +51,10 @@ class UpdateSummary:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    extra: dict = field(default_factory=dict)  # the Milvus collection, URI and alias
 
     def to_dict(self) -> dict:
-        return {**self.counts, "embedded": self.embedded, "reused": self.reused, "index": self.target,
+        return {**self.counts, **self.extra, "embedded": self.embedded, "reused": self.reused, "index": self.target,
                 "added": self.added, "removed": self.removed, "errors": [str(e) for e in self.errors], "skipped": [str(s) for s in self.skipped],
                 "warnings": self.warnings, "embedder": self.embedder, "seconds": self.seconds}
 
@@ -64,7 +65,8 @@ def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool =
                  on_stage: Callable[[str], None] | None = None,
                  show_progress: bool = False, follow_symlinks: bool = False,
                  wait: bool = False, workers: int = 1, device: str | None = None,
-                 cache_dir: str | Path | None = None) -> UpdateSummary:
+                 cache_dir: str | Path | None = None, backend: str | None = None,
+                 milvus: dict | None = None) -> UpdateSummary:
     """Index ``paths`` into ``target`` and publish it; see the module docstring.
 
     ``add``: keep the documents already indexed (a notice with the same id is
@@ -76,7 +78,9 @@ def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool =
     ``on_stage`` is called with ``reading``, ``building``, ``publishing``.
     ``wait``: wait for another writer of the same index instead of failing. ``faiss_kind``
     (``None``: what the existing index was built with, else ``auto``), ``workers``, ``device`` and
-    ``cache_dir`` (a shared embedding cache) go to ``build_index``.
+    ``cache_dir`` (a shared embedding cache) go to ``build_index``. ``backend``: ``local`` or
+    ``milvus`` (``None``: the existing index's, else local); ``milvus``: its options (``uri``,
+    ``token``, ``alias``, ``engine``, ``dense_index``; see ``milvus_store.milvus_update``).
     """
     from zhengce.index.builds import remove_leftovers
     from zhengce.index.locking import IndexBusy, LocationError, writer_lock
@@ -86,14 +90,15 @@ def update_index(target: str | Path, paths: Sequence[str | Path], *, add: bool =
             leftovers = remove_leftovers(target)
             summary = _update(target, paths, add, remove, embedder, progress, on_stage, follow_symlinks,
                               dict(faiss_kind=faiss_kind, show_progress=show_progress, workers=workers,
-                                   device=device, cache_dir=cache_dir))
+                                   device=device, cache_dir=cache_dir), backend, milvus or {})
     except (IndexBusy, LocationError) as exc:
         raise UpdateError(str(exc)) from exc
     summary.notes[:0] = [f"removed {name}, left by a build that did not finish" for name in leftovers]
     return summary
 
 
-def _update(target, paths, add, remove, embedder, progress, on_stage, follow_symlinks, build) -> UpdateSummary:
+def _update(target, paths, add, remove, embedder, progress, on_stage, follow_symlinks, build, backend,
+            milvus) -> UpdateSummary:
     from zhengce.index.corpus import ingest
     from zhengce.index.embedding import make_embedder
     from zhengce.index.store import IndexLoadError, build_index, load_index, read_manifest, save_index
@@ -113,6 +118,10 @@ def _update(target, paths, add, remove, embedder, progress, on_stage, follow_sym
             notes.append(f"not reusing the existing index ({exc})")
     if updating and previous is None:
         raise UpdateError(f"no index at {target} to update; build one first: zhengce index --index {target}")
+    built_as = previous.manifest.get("backend", "local") if previous is not None else None
+    backend = backend or built_as or "local"
+    if updating and backend != built_as:
+        raise UpdateError(f"the index at {target} is a {built_as} index; --add and --remove keep its backend")
     unknown = [d for d in remove if previous is None or d not in previous.docs]
     if unknown:
         raise UpdateError(f"not in the index: {', '.join(unknown)}")
@@ -136,13 +145,24 @@ def _update(target, paths, add, remove, embedder, progress, on_stage, follow_sym
     if build["faiss_kind"] is None:
         build["faiss_kind"] = previous.manifest.get("faiss", {}).get("requested", "auto") if previous else "auto"
     stage(BUILDING)
-    index, built = build_index(docs, embedder, previous=previous, **build)
-    stage(PUBLISHING)
-    save_index(index, target)
+    if backend == "milvus":
+        from zhengce.index.milvus_schema import MilvusUnavailable
+        from zhengce.index.milvus_store import milvus_update
+
+        try:  # builds, then publishes (the directory, then the collection alias)
+            built = milvus_update(target, previous, docs, report.documents, remove, embedder, updating, milvus,
+                                  build)
+        except (MilvusUnavailable, ValueError) as exc:
+            raise UpdateError(str(exc)) from exc
+    else:
+        index, built = build_index(docs, embedder, previous=previous, **build)
+        stage(PUBLISHING)
+        save_index(index, target)
     counts = {k: built[k] for k in ("documents", "clauses", "rows", "units")}
     return UpdateSummary(
         target=str(target), counts=counts, embedded=built["embedded"], reused=built["reused"],
         embedder=embedder.name, added=[d.doc_id for d in report.documents], removed=remove,
         errors=list(report.errors), skipped=list(report.skipped), notes=notes,
         warnings=[f"{d.doc_id}: {w}" for d in report.documents for w in d.warnings],
-        seconds=round(time.perf_counter() - t0, 2))
+        seconds=round(time.perf_counter() - t0, 2),
+        extra={k: built[k] for k in ("collection", "milvus_uri", "milvus_alias") if k in built})

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from zhengce.index.contract import IndexReader
+from zhengce.index.contract import IndexReader, top_k  # noqa: F401  (top_k: re-exported)
 from zhengce.index.embedding import Embedder
 
 Ranking = tuple[np.ndarray, np.ndarray]
@@ -25,26 +25,9 @@ class Retriever(Protocol):
     def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking: ...
 
 
-def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None,
-          positive_only: bool = False) -> Ranking:
-    """Rows of the k best scores (ties: lower row first)."""
-    scores = scores.astype(np.float32, copy=True)
-    valid = np.ones(len(scores), bool) if allowed is None else allowed.copy()
-    if positive_only:
-        valid &= scores > 0
-    idx = np.flatnonzero(valid)
-    if not len(idx) or k <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    sub = scores[idx]
-    if len(idx) > k:
-        part = np.argpartition(-sub, k - 1)[:k]
-        idx, sub = idx[part], sub[part]
-    order = np.lexsort((idx, -sub))
-    return idx[order].astype(np.int64), sub[order]
-
-
 class BM25Retriever:
-    """Lexical retrieval: the index's BM25 scores in one field, best k with a positive score.
+    """Lexical retrieval: the index's best k BM25 rows in one field with a positive score
+    (:meth:`IndexReader.bm25_top_k`).
 
     ``field`` is ``words`` (jieba tokens; the retriever called ``bm25``) or ``bigrams``
     (character bigrams; called ``bigrams``), see :meth:`IndexReader.bm25_fields`.
@@ -56,7 +39,7 @@ class BM25Retriever:
         self.name = "bm25" if field == "words" else field
 
     def retrieve(self, query: str, k: int, allowed: np.ndarray | None = None) -> Ranking:
-        return top_k(self.index.bm25_scores(query, field=self.field), k, allowed, positive_only=True)
+        return self.index.bm25_top_k(query, k, allowed, field=self.field)
 
 
 class DenseRetriever:

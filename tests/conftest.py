@@ -67,6 +67,36 @@ def fake_engine(fake_index_dir):
 
 
 @pytest.fixture(scope="session")
+def milvus_index_dir(tmp_path_factory, seed_docs):
+    """The seeds in Milvus Lite (fake embedder): a collection in a tmp file, side files beside it."""
+    pytest.importorskip("pymilvus", reason="the milvus extra is not installed")
+    from zhengce.index.embedding import FakeEmbedder
+    from zhengce.index.milvus_store import build_milvus
+
+    base = tmp_path_factory.mktemp("milvus")
+    build_milvus(list(seed_docs.values()), FakeEmbedder(), base / "index", str(base / "milvus.db"))
+    return base / "index"
+
+
+@pytest.fixture(scope="session")
+def fake_milvus_engine(milvus_index_dir):
+    from zhengce.index.embedding import FakeEmbedder
+    from zhengce.index.store import load_index
+    from zhengce.search.engine import SearchEngine
+
+    embedder = FakeEmbedder()
+    return SearchEngine(InterfaceOnly(load_index(milvus_index_dir, embedder.name)), embedder)
+
+
+@pytest.fixture(scope="session", params=["local", "milvus"])
+def backend_engine(request):
+    """The seeds engine (fake embedder) on each backend, with its index directory."""
+    if request.param == "milvus":
+        return request.getfixturevalue("fake_milvus_engine"), request.getfixturevalue("milvus_index_dir")
+    return request.getfixturevalue("fake_engine"), request.getfixturevalue("fake_index_dir")
+
+
+@pytest.fixture(scope="session")
 def real_engine(tmp_path_factory, seed_docs):
     """The seeds indexed with the real default embedder (about 20 s on 2 cores)."""
     from zhengce.index.embedding import make_embedder

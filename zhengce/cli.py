@@ -18,6 +18,7 @@ DEFAULT_INDEX = "var/index"
 DEFAULT_SEEDS = "seeds"
 
 
+from zhengce.milvus_cli import add_milvus_args, milvus_options  # noqa: E402
 from zhengce.output import print_json as _print_json  # noqa: E402
 from zhengce.output import units_str as _units_str  # noqa: E402
 from zhengce.read_commands import (  # noqa: E402
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="if another build of this index is running, wait for it (default: exit 2)")
     p.add_argument("--follow-symlinks", action="store_true",
                    help="index files that symlinks in a folder lead to outside it (default: skip them)")
+    add_milvus_args(p, build=True)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the index",
@@ -215,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="do not rewrite eval/REPORT.md")
     p.add_argument("--gate", action="store_true",
                    help="exit 1 if a measure is below eval/thresholds.json or hybrid does not beat both modes")
+    p.add_argument("--backend", choices=("local", "milvus"), default="local",
+                   help="milvus: ask through a Milvus index of the same corpus (Milvus Lite beside --index "
+                        "unless --milvus-uri)")
+    p.add_argument("--milvus-uri", default=None, help="a file path (Milvus Lite) or http://host:19530")
+    p.add_argument("--milvus-bm25", choices=("client", "builtin"), default="client",
+                   help="the Milvus BM25 engine (see zhengce index --help)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("duties", help="the duty matrix (责任分工表): tasks, lead and supporting units, deadlines",
@@ -244,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-token-file", metavar="FILE", default=None,
                    help="file holding the admin token (default: none; the ZHENGCE_ADMIN_TOKEN "
                         "environment variable is used)")
+    add_milvus_args(p, build=False)
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -257,7 +266,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                               embedder=args.embedder, faiss_kind=args.faiss, progress=_file_progress,
                               workers=args.workers, device=args.device, cache_dir=args.embed_cache,
                               show_progress=sys.stderr.isatty(), follow_symlinks=args.follow_symlinks,
-                              wait=args.wait)
+                              wait=args.wait, backend=args.backend, milvus=milvus_options(args))
     except UpdateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -272,6 +281,9 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"({summary['rows']} ranked), {summary['units']} units in {summary['seconds']} s "
               f"-> {target}")
         print(f"  embeddings: {summary['embedded']} computed, {summary['reused']} reused ({result.embedder})")
+        if "collection" in summary:
+            print(f"  rows in Milvus {summary['milvus_uri']}, collection {summary['collection']} "
+                  f"(alias {summary['milvus_alias']})")
         print(f"next: zhengce ask \"谁负责科技成果转化\" --index {target}   or   zhengce serve --index {target}")
         for w in result.warnings:
             print(f"  warning: {w}", file=sys.stderr)

@@ -210,7 +210,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     modes = list(MODES) if args.mode == "all" else [args.mode]
     report = None if args.no_report else report_path(args.corpus, args.split)
     result = run_eval(Path(args.seeds), Path(args.index), Path(args.out), modes, args.k, args.embedder, report,
-                      corpus=args.corpus, split=args.split)
+                      corpus=args.corpus, split=args.split,
+                      backend=args.backend, milvus_uri=args.milvus_uri, milvus_bm25=args.milvus_bm25)
     for line in result["unresolved_judgments"]:
         print(f"warning: judgment left out: {line}", file=sys.stderr)
     for mode, s in result["modes"].items():
@@ -239,6 +240,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from zhengce.api.auth import TokenConfigError, load_admin_token, token_warning
     from zhengce.api.serving import server_config, settings_from_args
     from zhengce.index.store import IndexLoadError
+    from zhengce.milvus_cli import existing_backend, use_milvus_env
 
     limits = settings_from_args(args)
     try:
@@ -250,7 +252,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if warning and (token is not None or args.host not in LOCAL_HOSTS):
         where = "" if args.host in LOCAL_HOSTS else f" (listening on {args.host}, reachable from other machines)"
         print(f"warning: {warning}{where}", file=sys.stderr)
+    use_milvus_env(args)
     try:
+        built = existing_backend(args.index)
+        if args.backend and built and built != args.backend:
+            raise IndexLoadError(f"the index at {args.index} is a {built} index; serve it with --backend {built}")
         app = create_app(args.index, admin_token=token or "", limits=limits)
     except IndexLoadError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,4 +1,8 @@
-"""The HTTP API on the seeds index (fake embedder), through FastAPI's TestClient."""
+"""The HTTP API on the seeds index (fake embedder), through FastAPI's TestClient.
+
+Every test runs against both backends (``backend_engine``: the local files, and Milvus Lite):
+the same requests, the same answers.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from zhengce.index.store import FORMAT_VERSION
 
 
 @pytest.fixture(scope="module")
-def client(fake_engine, fake_index_dir):
-    app = create_app(index_dir=fake_index_dir, engine=fake_engine)
-    return TestClient(app)
+def client(backend_engine):
+    engine, index_dir = backend_engine
+    return TestClient(create_app(index_dir=index_dir, engine=engine))
 
 
 def test_get_search_returns_cited_hits(client):
