@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from zhengce.index.thesaurus import normalize_query
 
 DUTY = "duty"
 UNIT = "unit"
@@ -25,7 +26,9 @@ DUTY_PATTERNS = [
     r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)",
     r"(由|归|是)谁",
     r"是谁",
-    r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)",
+    r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)",
+    r"(是不是|是否)\S{1,30}?(负责|牵头|主管|管|承担|组织|制定)",
+    r"是\S{1,30}?(负责|牵头|主管|管)(的)?吗",
     r"(责任|牵头|配合|主管|主责)(单位|部门)",
     r"归(哪|那)",
     r"谁$",
@@ -39,7 +42,8 @@ UNIT_TASK_PATTERNS = [
 _STRIP = [
     r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)(的)?",
     r"(由|归|是)谁(来)?(负责|牵头|管|抓)?",
-    r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
+    r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
+    r"^(是不是|是否)|(是不是|是否)(?=\S{1,30}?(负责|牵头|主管|管|承担|组织|制定))",
     r"(的)?(责任|牵头|配合|主管|主责)(单位|部门)(是|有)?(哪些|什么)?",
     r"归(哪|那)(个)?(部门|单位)?管", r"这块|这类|这些|方面", r"[??吗呢啊呀吧。!!,,]",
 ]
@@ -53,7 +57,8 @@ class Intent:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    """NFKC and traditional → simplified: "由哪個部門負責" asks what "由哪个部门负责" asks."""
+    return normalize_query(text)
 
 
 def is_duty(question: str) -> bool:
@@ -67,6 +72,8 @@ def topic_of(question: str) -> str:
     for pattern in _STRIP:
         q = re.sub(pattern, " ", q)
     q = re.sub(r"\(\s*\)", " ", q)
+    q = re.sub(r"(是\S{1,30}?)(负责|牵头|主管|管)(的)?吗", r"\1", q)
+    q = re.sub(r"(负责|牵头|主管)(的)?$", "", q.strip())
     q = re.sub(r"^(是|由|请问)|(由|归|是|的)$", "", q.strip())
     q = re.sub(r"\s+", " ", q).strip()
     return q if len(q) >= 2 else _nfkc(question)
