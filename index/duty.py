@@ -253,6 +253,7 @@ def rule_convention_sentence(text: str, ctx: DutyContext) -> list[_Group]:
 _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|根据职责)?(?:分别|共同|统一)?"
+_SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?P<verb>负责|承担|承办|主管|会同|牵头)")
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
 _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
@@ -272,7 +273,7 @@ def _named(body: str) -> list[str]:
 def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
     """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…"."""
     groups: list[_Group] = []
-    for seg in _SEGMENTS.split(text):
+    for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
         m = _SUBJECT.match(seg.strip())
         names = _named(m["list"]) if m else []
         if not names:
