@@ -234,7 +234,7 @@ def _task_row(row: list[str], labels: list[str], skip: set[int]) -> str:
             number = value
         elif label in UNIT_COLUMNS or label in TIME_COLUMNS:
             fields.append((_field_order(label), f"{label}：{value}"))
-        elif label not in NUMBER_COLUMNS:
+        else:
             task.append(value)
     text = "；".join(dict.fromkeys(task))
     head = f"{number}." if number else ""
