@@ -158,7 +158,7 @@ class Answerer:
         groups: dict[str, dict] = {}
         for r in rows:
             c = clauses[r]
-            g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.title, "date": c.doc.date,
+            g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.cited_title, "date": c.doc.date,
                                              "lead": [], "support": []})
             g["lead" if lead[r] else "support"].append(c.id)
         shown = rows[:max(k, limit)]

@@ -53,6 +53,8 @@ class UnitAnswer:
 def short_title(clause: Clause) -> str:
     """《…》 name of the clause's notice: the inner title if the notice forwards one."""
     doc = clause.doc
+    if doc is not None and doc.title_source == "file":
+        return doc.cited_title or clause.doc_id
     title = (doc.title if doc else None) or clause.doc_id
     m = re.search(r"《([^》]+)》", title) or re.search(r"印发(“[^”]+”.+?)的通知", title)
     return m.group(1) if m else title
@@ -139,7 +141,7 @@ def duty_sentence(units: list[UnitAnswer], hits: list[Hit]) -> str:
             seen.add(cid)
             clause = by_id[cid]
             text = duty_phrase(clause)
-            source = f"《{short_title(clause)}》" if clause.doc and clause.doc.title else f"文件{clause.doc_id}"
+            source = f"《{short_title(clause)}》" if clause.doc and clause.doc.title else f"未命名文件（{clause.doc_id}）"
             parts.append(f"{text}（{source}{clause_ref(clause)}）")
     if not parts:
         return ""
