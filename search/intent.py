@@ -1,7 +1,8 @@
 """Intent detection: duty, unit or find, by rules kept in one readable place.
 
 * **duty** — who is responsible for a matter: 谁负责 / 由哪些单位 / 哪个部门牵头 /
-  归谁管 / 责任单位是….
+  归谁管 / 责任单位是… / 是不是工信部牵头 / 是发改委负责吗 (read on the NFKC, simplified
+  text, so 由哪個部門負責 is the same question).
 * **unit** — a named unit's own tasks: 市科技局负责哪些工作.
 * **find** — everything else.
 
@@ -72,7 +73,6 @@ def topic_of(question: str) -> str:
     for pattern in _STRIP:
         q = re.sub(pattern, " ", q)
     q = re.sub(r"\(\s*\)", " ", q)
-    q = re.sub(r"(是\S{1,30}?)(负责|牵头|主管|管)(的)?吗", r"\1", q)
     q = re.sub(r"(负责|牵头|主管)(的)?$", "", q.strip())
     q = re.sub(r"^(是|由|请问)|(由|归|是|的)$", "", q.strip())
     q = re.sub(r"\s+", " ", q).strip()
