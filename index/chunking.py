@@ -161,12 +161,17 @@ def _raw_line_norm(original: str, line: Line) -> str:
     return re.sub(r"\s+", " ", raw).strip()
 
 
-def group_blocks(lines: list[Line]) -> list[list[Line]]:
-    """Group content lines into paragraphs, joining page-break fragments."""
+def group_blocks(lines: list[Line], fixed: frozenset[int] | set[int] = frozenset()) -> list[list[Line]]:
+    """Group content lines into paragraphs, joining page-break fragments.
+
+    A line starting at an offset in ``fixed`` (a table line with a place in its table's
+    outline) is a block of its own: it never joins or is joined.
+    """
     blocks: list[list[Line]] = []
     for line in lines:
         marker = match_marker(line.norm, "")
-        if blocks and not marker and not line.norm.startswith("#") and not line.after_skipped:
+        if blocks and not marker and not line.norm.startswith("#") and not line.after_skipped \
+                and line.start not in fixed and blocks[-1][0].start not in fixed:
             prev = blocks[-1][-1]
             prev_marker = match_marker(blocks[-1][0].norm, "")
             prev_heading = prev_marker is not None and (
@@ -179,12 +184,17 @@ def group_blocks(lines: list[Line]) -> list[list[Line]]:
 
 
 def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Aliases | None = None,
-                  pages: tuple[int, ...] = ()) -> list[Clause]:
+                  pages: tuple[int, ...] = (), outline: tuple = ()) -> list[Clause]:
     """Turn content lines (junk and metadata already removed) into clauses.
 
     Duty conventions stated once ("排在第一位的部门为牵头部门，下同") carry over to
     the clauses after them; unit names are canonical for the document's level.
+    ``outline`` marks the lines of task tables (:class:`~zhengce.index.reading.OutlineMark`):
+    a section or category line is the parent of the deeper lines of its table, whatever
+    numbering they carry (see :func:`_table_parent`).
     """
+    marks = {m.start: m for m in outline}
+    table: _Table = _Table()
     ctx = DutyContext(aliases=aliases or Aliases.default(), level=meta.level)
     year = meta.year
 
@@ -216,11 +226,31 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
         after[base] = n
         return seg
 
-    for block in group_blocks(lines):
+    for block in group_blocks(lines, marks.keys()):
         head = block[0]
         marker = match_marker(head.norm, original[head.start:head.start + 1])
         joined = "".join(line.norm for line in block)
         start, end = head.start, block[-1].end
+        mark = marks.get(head.start)
+        if mark is not None:
+            parent = _table_parent(table, mark, marker, stack)
+            in_table = parent is not None and parent is (table.path[-1] if table.path else None)
+            holder = parent or root
+            units, text, deadline = duties(joined[marker.end:].strip() if marker else joined)
+            if marker is not None and marker.ordinal:
+                seg = child_seg(holder, {"chapter": "c", "circled": "o"}.get(marker.kind, ""), marker.ordinal)
+            else:
+                seg = child_seg(holder, "" if in_table else "t" if mark.group else "p", None)
+            number = marker.number if marker is not None else ""
+            if mark.group:
+                node = _Node(marker.rank if marker else 99, HEADING, number, seg, text, [], start, end,
+                             parent, units, deadline=deadline)
+                table.path.append(node)
+            else:
+                node = _Node(99, ITEM, number, seg, first_sentence(text), [text], start, end, parent, units,
+                             deadline=deadline)
+            nodes.append(node)
+            continue
         top = stack[-1] if stack else None
 
         if marker is None:
@@ -265,6 +295,33 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
         stack.append(node)
 
     return [_to_clause(n, meta, pages) for n in nodes]
+
+
+@dataclass
+class _Table:
+    """The task table being read: its number and its open sections and categories by depth."""
+
+    number: int | None = None
+    path: list[_Node] = field(default_factory=list)
+
+
+def _table_parent(table: _Table, mark, marker: Marker | None, stack: list[_Node]) -> _Node | None:
+    """The parent of an outlined table line.
+
+    A line below depth 0 hangs under the table's open group one level up (a task row under
+    its category, a category under its section). A depth-0 line is placed like any line:
+    a numbered one ("一、知识产权保护方面") closes the levels of its rank and above, an
+    unnumbered one hangs under the open clause, as a paragraph would.
+    """
+    if mark.table != table.number:
+        table.number, table.path = mark.table, []
+    del table.path[mark.depth:]
+    if mark.depth and table.path:
+        return table.path[-1]
+    if marker is not None and marker.kind != "md":
+        while stack and stack[-1].rank >= marker.rank:
+            stack.pop()
+    return stack[-1] if stack else None
 
 
 def _to_clause(node: _Node, meta: DocMeta, pages: tuple[int, ...] = ()) -> Clause:

@@ -26,14 +26,18 @@ class NoClausesError(ReadError):
 
 def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-8", *,
                page_meta: dict | None = None, pages: tuple[int, ...] = (),
-               aliases: Aliases | None = None) -> Document:
+               aliases: Aliases | None = None, outline: tuple = ()) -> Document:
     """Parse the text of one notice into a :class:`Document`.
 
     ``page_meta`` holds the page's metadata (its metadata table, ``<meta>`` tags) as
-    read by :mod:`zhengce.index.reading`; ``pages`` the offset where each page starts.
+    read by :mod:`zhengce.index.reading`; ``pages`` the offset where each page starts;
+    ``outline`` the task tables' outline marks (:class:`~zhengce.index.reading.OutlineMark`).
     """
     lines, inline_junk = find_lines(original)
-    info = metadata.read_header(lines, metadata.page_fields(page_meta or {}))
+    starts = {m.start for m in outline}
+    # A task table's lines are content, never a title or a header: the header scan passes them by.
+    scan = [replace(line, junk="table") if line.start in starts else line for line in lines]
+    info = metadata.read_header(scan, metadata.page_fields(page_meta or {}))
     skipped: list[Span] = [Span(s, e, "markup") for s, e in inline_junk]
     content = []
     prev_skipped = False
@@ -69,7 +73,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
         title_source=fields.get("title_source"),
         addressees=tuple(fields.get("addressees") or ()),
     )
-    clauses = build_clauses(original, content, meta, aliases, pages)
+    clauses = build_clauses(original, content, meta, aliases, pages, outline)
     warnings = _numbering_warnings(clauses)
     return Document(meta, original, tuple(clauses), tuple(sorted(skipped, key=lambda s: s.start)),
                     tuple(warnings), tuple(pages))
@@ -100,7 +104,7 @@ def load_document(path: str | Path, aliases: Aliases | None = None, doc_id: str 
     p = Path(path)
     source = read_file(p)
     doc = parse_text(source.text, doc_id or p.stem, str(p), source.encoding, page_meta=source.meta,
-                     pages=source.pages, aliases=aliases)
+                     pages=source.pages, aliases=aliases, outline=source.outline)
     if not doc.clauses:
         raise NoClausesError(p, "no clauses found (no numbered items or paragraphs of text)")
     return doc

@@ -247,10 +247,76 @@ def rule_convention_sentence(text: str, ctx: DutyContext) -> list[_Group]:
     return []
 
 
+# ---- prose rules: sentences of regulations and opinions that name who does what. They run
+# only when the rules above found nothing, so a task list's own duty lines always win.
+
+_SEGMENTS = re.compile(r"[,。;()]")
+_MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
+_DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|根据职责)?(?:分别|共同|统一)?"
+_SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
+_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?P<verb>负责|承担|承办|主管|会同|牵头)")
+_AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
+_WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
+_HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
+_COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
+
+
+def _named(body: str) -> list[str]:
+    """Unit names of a subject or agent phrase; a bare "各部门" or "各地区" names nobody."""
+    names = list_names(body)
+    if not names or not all(looks_like_unit(n) for n in names):
+        return []
+    return [n for n in names if not is_generic(n) and not (_COLLECTIVE_HEAD.match(n)
+                                                           and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
+
+
+def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
+    """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…"."""
+    groups: list[_Group] = []
+    for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
+        m = _SUBJECT.match(seg.strip())
+        names = _named(m["list"]) if m else []
+        if not names:
+            continue
+        if m["verb"] == "会同":
+            groups.append(_Group(names, "lead"))
+            w = _WITH.match(seg.strip()[m.end():])
+            support = _named(w["list"]) if w else []
+            if support:
+                groups.append(_Group(support, "support"))
+        else:
+            groups.append(_Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+    return groups
+
+
+def rule_agent(text: str, ctx: DutyContext) -> list[_Group]:
+    """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理"."""
+    groups = []
+    for seg in _SEGMENTS.split(text):
+        for by in re.finditer("由", seg):
+            # the first verb after which the words since 由 are unit names ("…事务管理所承担")
+            for verb in _AGENT_VERB.finditer(seg, by.end() + 2, by.end() + 42):
+                names = _named(seg[by.end():verb.start()])
+                if names and "由" not in seg[by.end():verb.start()]:
+                    groups.append(_Group(names, "listed"))
+                    break
+    return groups
+
+
+def rule_host(text: str, ctx: DutyContext) -> list[_Group]:
+    """"联合办公室设在教育部、住房城乡建设部": the units that host a working office."""
+    return [_Group(names, "listed") for m in _HOST.finditer(text) if (names := _named(_take_units(m["list"])))]
+
+
 TEXT_RULES = [
     ("labelled_line", rule_labelled_lines),
     ("lead_phrase", rule_lead_phrase),
     ("convention_sentence", rule_convention_sentence),
+]
+PROSE_RULES = [
+    ("subject", rule_subject),
+    ("agent", rule_agent),
+    ("host", rule_host),
 ]
 
 
@@ -313,6 +379,11 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
     for name, rule in TEXT_RULES:
         if name == "labelled_line" and groups:
             continue
+        got = rule(text, ctx)
+        if got:
+            groups.extend(got)
+            forms.append(name)
+    for name, rule in PROSE_RULES if not groups else ():
         got = rule(text, ctx)
         if got:
             groups.extend(got)

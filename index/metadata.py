@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from zhengce.index import titles
 from zhengce.index.cleaning import Line, strip_bullet
+from zhengce.index.titles import TITLE_END as _TITLE_END
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
 _CN_DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
@@ -24,9 +26,6 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])�
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d{3,}$")
 # An issuer's name ends in one of these; national ones end in 院, 部, 署 (国务院, 财政部, 审计署).
 _ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委|院|部|署|总局)$")
-_TITLE_END = re.compile(
-    r"(通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例|答复|规则)$"
-)
 KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "复函", "答复", "通知", "意见",
          "办法", "方案", "规划", "规定", "决定", "批复", "通报", "报告", "纲要", "公告",
          "条例", "议政", "计划", "要点")
@@ -92,12 +91,7 @@ def normalize_doc_number(text: str) -> str:
 
 
 def kind_of(title: str | None) -> str | None:
-    if not title:
-        return None
-    for k in KINDS:
-        if title.endswith(k) or title.endswith(k + "》") or (k + "》") in title:
-            return k
-    return None
+    return titles.kind_of(title, KINDS)
 
 
 @dataclass
@@ -166,6 +160,8 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
     """
     info = HeaderInfo(fields=dict(known or {}))
     f = info.fields
+    if f.get("title"):
+        f["title_source"] = "page"  # rule ``page`` (zhengce.index.titles)
     body_seen = 0
     for i, line in enumerate(lines):
         if line.junk:
@@ -191,8 +187,11 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
                 _set(f, "title", text.lstrip("# ").strip())
             _set(f, "kind", kind_of(text.lstrip("# ").strip()))
             continue
-        if body_seen < 8 and not f.get("title") and _TITLE_END.search(text) \
-                and len(text) < 80 and not text.endswith("。"):
+        if body_seen < 3 and titles.masthead_issuer(text):
+            info.header_lines.add(i)
+            _set(f, "issuer", titles.masthead_issuer(text))
+            continue
+        if body_seen < 8 and not f.get("title") and titles.is_title_line(text):
             _set(f, "title", text)
             info.title_lines.add(i)
             continue
@@ -213,6 +212,9 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             info.meta_lines.add(i)
             continue
         body_seen += 1
+    if not f.get("title") and f.get("title_tag"):
+        f["title"], f["title_source"] = f["title_tag"], "page"
+    f.pop("title_tag", None)
     _signature_and_title_lines(lines, info)
     if not f.get("title"):
         _first_heading_title(lines, info)
@@ -226,8 +228,7 @@ def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
     if first is None:
         return
     text = lines[first].norm.lstrip("#").strip()
-    if 6 <= len(text) <= 40 and not re.search(r"[。,;:!?]", text) and not _MARKER_START.match(text) \
-            and not DOC_NUMBER.search(text) and not iso_date(text) and first + 1 < len(lines):
+    if titles.reads_as_heading(text, DOC_NUMBER, iso_date) and first + 1 < len(lines):
         info.fields["title"], info.fields["title_source"] = text, "heading"
         if not lines[first].norm.startswith("#"):
             info.title_lines.add(first)
@@ -237,11 +238,7 @@ def _two_line_title(lines: list[Line], i: int) -> str | None:
     """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见")."""
     if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
         return None
-    a, b = lines[i].norm, lines[i + 1].norm
-    if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in (a, b)) or DOC_NUMBER.search(b):
-        return None
-    joined = a + b
-    return joined if _TITLE_END.search(joined) and len(joined) >= 8 else None
+    return titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER)
 
 
 def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
@@ -316,12 +313,13 @@ def page_fields(page: dict[str, str]) -> dict:
             value = tuple(k for k in re.split(r"[,、;\s]+", value) if k)
         elif key == "source":
             key, value = "issuer", value if _is_issuer_line(value) else None
+        elif key == "title_tag":
+            value = titles.title_tag(value)
         if value:
             out.setdefault(key, value)
     return out
 
 
-_MARKER_START = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]|\(|\d+[.、]|[-—•·])")
 _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
 _NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
@@ -348,10 +346,8 @@ def finish(fields: dict, body_text: str, file: str = "") -> dict:
     """Fill what the header left open: kind, title, an inferred date, the jurisdiction."""
     if fields.get("title"):
         fields.setdefault("title_source", "text")
-    else:
-        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file.replace("\\", "/").rsplit("/", 1)[-1])
-        if stem:
-            fields["title"], fields["title_source"] = stem, "file"
+    elif titles.file_title(file):
+        fields["title"], fields["title_source"] = titles.file_title(file), "file"  # marked: not a title
     if fields.get("issuer"):
         fields["issuers"] = tuple(split_issuers(fields["issuer"]))
     if not (fields.get("date_written") or fields.get("date_published")) and fields.get("title_source") != "file":

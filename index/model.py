@@ -99,6 +99,17 @@ class DocMeta:
     addressees: tuple[str, ...] = ()  # 主送机关 ("各省、自治区、直辖市人民政府", "国务院各部委")
 
     @property
+    def cited_title(self) -> str | None:
+        """The title as answers cite it: a file name is never presented as a title.
+
+        With no title anywhere (``title_source == "file"``) the notice is "未命名工作要点（003_…）":
+        its kind when known, and the file name it was read from, said to be one.
+        """
+        if self.title_source == "file" and self.title:
+            return f"未命名{self.kind or '文件'}（文件名：{self.title}）"
+        return self.title
+
+    @property
     def date(self) -> str | None:
         """The best date for ordering: written, else published."""
         return self.date_written or self.date_published

@@ -6,6 +6,9 @@ the visible text extracted from the file (tags, scripts and navigation removed;
 for PDF see :mod:`zhengce.index.pdf`), since character offsets into markup would
 cite nothing a reader can see. Tables become readable lines (:mod:`zhengce.index.tables`);
 a page's metadata table and ``<meta>`` tags become :attr:`SourceText.meta`, not text.
+A task table's outline (sections, categories, rows) is :attr:`SourceText.outline`: the
+offset where each of those lines starts in the text, so the chunker nests rows under
+their category without reading structure back out of the words.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhengce.index.tables import META_LABELS, Grid, is_meta_table, page_meta, render_table
+from zhengce.index.tables import META_LABELS, Grid, TableLine, is_meta_table, page_meta, table_lines
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -57,6 +60,17 @@ class SourceText:
     fmt: str  # "text", "html", "docx" or "pdf"
     meta: dict = field(default_factory=dict)  # page metadata: DocMeta field -> value as written
     pages: tuple[int, ...] = ()  # offset where each page starts (PDF)
+    outline: tuple[OutlineMark, ...] = ()  # table lines with a place in their table's outline
+
+
+@dataclass(frozen=True)
+class OutlineMark:
+    """A rendered table line at ``start`` in the text: its table, depth and whether it is a group."""
+
+    start: int
+    table: int
+    depth: int
+    group: bool
 
 
 def _cjk_share(text: str) -> float:
@@ -154,8 +168,8 @@ def _meta_fields(labelled: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def read_html(html: str) -> tuple[str, dict[str, str]]:
-    """Visible text of an HTML page, and its metadata (metadata table and ``<meta>`` tags)."""
+def read_html(html: str) -> tuple[str, dict[str, str], tuple[OutlineMark, ...]]:
+    """Visible text of an HTML page, its metadata (metadata table and ``<meta>`` tags), table outline."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -165,7 +179,10 @@ def read_html(html: str) -> tuple[str, dict[str, str]]:
         content = str(tag.get("content") or "").strip()
         if key and content:
             meta.setdefault(key, content)
-    for table in [t for t in soup.find_all("table") if not t.find("table")]:
+    if soup.title is not None and soup.title.get_text(strip=True):
+        meta["title_tag"] = soup.title.get_text(" ", strip=True)  # a fallback (index/titles.py)
+    marked: list[tuple[int, TableLine]] = []
+    for number, table in enumerate(t for t in soup.find_all("table") if not t.find("table")):
         grid = html_grid(table)
         if grid and is_meta_table(grid):
             for key, value in _meta_fields(page_meta(grid)).items():
@@ -173,12 +190,29 @@ def read_html(html: str) -> tuple[str, dict[str, str]]:
             table.decompose()
         elif grid and max(len(r) for r in grid) >= 2 and sum(1 for r in grid if any(r)) >= 2:
             holder = soup.new_tag("div")
-            for line in render_table(grid):
+            for line in table_lines(grid):
                 p = soup.new_tag("p")
-                p.string = line
+                p.string = line.text
                 holder.append(p)
+                marked.append((number, line))
             table.replace_with(holder)
-    return _visible_text(soup), meta
+    text = _visible_text(soup)
+    return text, meta, _locate(text, marked)
+
+
+def _locate(text: str, marked: list[tuple[int, TableLine]]) -> tuple[OutlineMark, ...]:
+    """Where each outlined table line starts in the text: whole lines, found in order."""
+    out, pos = [], 0
+    padded = "\n" + text
+    for table, line in marked:
+        if line.depth < 0 or not line.text:
+            continue
+        at = padded.find("\n" + line.text + "\n", pos)
+        if at < 0:
+            continue  # dropped with the page furniture around it: no mark
+        pos = at + 1 + len(line.text)
+        out.append(OutlineMark(at, table, line.depth, line.group))
+    return tuple(out)
 
 
 def html_to_text(html: str) -> str:
@@ -210,6 +244,11 @@ def _visible_text(soup) -> str:
 
 def docx_to_text(path: Path) -> str:
     """Paragraphs and tables of a .docx in document order; tables as readable lines."""
+    return read_docx(path)[0]
+
+
+def read_docx(path: Path) -> tuple[str, tuple[OutlineMark, ...]]:
+    """The text of a .docx and its tables' outline (vertically merged cells repeat on each row)."""
     try:
         import docx  # python-docx
         from docx.table import Table
@@ -221,14 +260,22 @@ def docx_to_text(path: Path) -> str:
     except Exception as exc:  # python-docx raises several unrelated types
         raise ReadError(path, f"not a readable .docx file ({type(exc).__name__})") from exc
     lines: list[str] = []
+    marks: list[OutlineMark] = []
+    pos, tables = 0, 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text)
+            pos += len(lines[-1]) + 1
         elif tag == "tbl":
             grid = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
-            lines.extend(render_table(grid))
-    return "\n".join(lines) + "\n"
+            for line in table_lines(grid):
+                if line.depth >= 0:
+                    marks.append(OutlineMark(pos, tables, line.depth, line.group))
+                lines.append(line.text)
+                pos += len(line.text) + 1
+            tables += 1
+    return "\n".join(lines) + "\n", tuple(marks)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -259,22 +306,24 @@ def read_file(path: str | Path) -> SourceText:
     check_unpacked_size(p, suffix)  # a .docx or .pdf that unpacks past the limit is refused here
     meta: dict[str, str] = {}
     pages: tuple[int, ...] = ()
+    outline: tuple[OutlineMark, ...] = ()
     if suffix in PDF_SUFFIXES:
         from zhengce.index.pdf import read_pdf
 
         text, meta, pages = read_pdf(p)
         encoding, fmt = "pdf", "pdf"
     elif suffix in DOCX_SUFFIXES:
-        text, encoding, fmt = docx_to_text(p), "docx", "docx"
+        (text, outline), encoding, fmt = read_docx(p), "docx", "docx"
     else:
         data = p.read_bytes()
         text, encoding = decode_bytes(data, p)
         fmt = "text"
         if suffix in HTML_SUFFIXES or _looks_like_html(text):
-            text, meta = read_html(text)
+            text, meta, outline = read_html(text)
             fmt = "html"
     if not text.strip():
         raise ReadError(p, "holds no text")
     if _cjk_share(text) < 0.05:
         raise ReadError(p, "holds no Chinese text; not a policy notice")
-    return SourceText(path=str(p), text=text, encoding=encoding, fmt=fmt, meta=meta, pages=pages)
+    return SourceText(path=str(p), text=text, encoding=encoding, fmt=fmt, meta=meta, pages=pages,
+                      outline=outline)

@@ -7,9 +7,12 @@ like any other notice text:
 
 - **Responsibility tables** (a header names 牵头单位, 配合单位, 责任单位, 责任部门,
   指导部门, 完成时限 or 时间节点): one line per task row, ``1.任务文字（牵头单位：X；
-  配合单位：Y；完成时限：Z）``, so the duty chain reads its units and deadline, and a
-  section row ("一、知识产权保护方面（共5项）") becomes a heading above its tasks.
-  Task columns with merged cells (a category spanning rows) become labelled fields.
+  配合单位：Y；完成时限：Z）`` (lead columns first), so the duty chain reads its units
+  and deadline. A section row ("一、知识产权保护方面（共5项）") and a **category**
+  (a leading task column merged down over several task rows, in a table with a units
+  column) each become a line of their own above their tasks, once; the lines carry their
+  place in the table's outline (:class:`TableLine`), so the chunker makes the section
+  or category the parent clause of its rows whatever numbering they have.
 - **Other tables** (indicators, coordinates, quotas): one line per row of
   header-labelled cells, ``一级指标：一、医疗质量；二级指标：（一）功能定位；…。``,
   with a two-row header's labels joined ("分年度招生任务·1996年").
@@ -21,8 +24,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 Grid = list[list[str]]
+
+
+@dataclass(frozen=True)
+class TableLine:
+    """One rendered line, and its place in the table's outline.
+
+    ``depth`` -1: the line is read like any other text; 0, 1, …: its level in the table
+    (sections, then each category column, then task rows). ``group`` marks a section or
+    category: the parent of the deeper lines after it.
+    """
+
+    text: str
+    depth: int = -1
+    group: bool = False
 
 UNIT_COLUMNS = ("牵头单位", "牵头部门", "配合单位", "配合部门", "责任单位", "责任部门", "指导部门",
                 "指导单位", "协办单位", "参与单位", "主责单位", "主责部门", "负责单位", "负责部门")
@@ -134,15 +152,20 @@ def _section_row(row: list[str]) -> str | None:
 
 def render_table(grid: Grid) -> list[str]:
     """Lines of text for one table (see the module docstring)."""
+    return [line.text for line in table_lines(grid)]
+
+
+def table_lines(grid: Grid) -> list[TableLine]:
+    """The lines of one table with their place in its outline."""
     grid = [[norm_cell(c) for c in row] for row in grid if any(c.strip() for c in row)]
     if not grid:
         return []
     width = max(len(r) for r in grid)
     if width < 2:
-        return [c for row in grid for c in row if c]
+        return [TableLine(c) for row in grid for c in row if c]
     n = _header_rows(grid)
     if n == 0:
-        return [_end("；".join(c for c in dict.fromkeys(row) if c)) for row in grid]
+        return [TableLine(_end("；".join(c for c in dict.fromkeys(row) if c))) for row in grid]
     labels = _labels(grid, n)
     body = grid[n:]
     if any(label in UNIT_COLUMNS + TIME_COLUMNS for label in labels):
@@ -151,35 +174,100 @@ def render_table(grid: Grid) -> list[str]:
     for row in body:
         section = _section_row(row)
         if section:
-            lines.append(section)
+            lines.append(TableLine(section))
             continue
         cells = _row_cells(row, labels)
-        lines.append(_end("；".join(f"{label}：{value}" if label else value for label, value in cells)))
+        lines.append(TableLine(_end("；".join(f"{label}：{value}" if label else value for label, value in cells))))
     return lines
 
 
-def _render_duty_table(labels: list[str], body: Grid) -> list[str]:
-    lines = []
-    merged_cols = {c for c in range(len(labels))
-                   if any(i > 0 and c < len(r) and c < len(body[i - 1]) and r[c] and r[c] == body[i - 1][c]
-                          for i, r in enumerate(body))}
+def _cell(row: list[str], col: int) -> str:
+    return row[col] if col < len(row) else ""
+
+
+def _task_columns(labels: list[str]) -> list[int]:
+    return [c for c, label in enumerate(labels) if label not in UNIT_COLUMNS + TIME_COLUMNS + NUMBER_COLUMNS]
+
+
+def _merged_down(rows: Grid, col: int, later: list[int]) -> bool:
+    """A cell of ``col`` reaches down over a next row whose ``later`` cells differ: a merged cell."""
+    return any(_cell(a, col) and _cell(a, col) == _cell(b, col)
+               and [_cell(a, c) for c in later] != [_cell(b, c) for c in later]
+               for a, b in zip(rows, rows[1:], strict=False))
+
+
+def category_columns(labels: list[str], body: Grid) -> list[int]:
+    """The category levels of a task table: its leading task columns merged down over task rows.
+
+    Only a table with a units column has them (the task-table form); the last task column
+    is the task itself, never a category.
+    """
+    if not any(label in UNIT_COLUMNS for label in labels):
+        return []
+    rows = [r for r in body if not _section_row(r)]
+    tasks = _task_columns(labels)
+    out: list[int] = []
+    for i, col in enumerate(tasks[:-1]):
+        if not _merged_down(rows, col, tasks[i + 1:]):
+            break
+        out.append(col)
+    return out
+
+
+def _number_column(labels: list[str]) -> int | None:
+    return next((c for c, label in enumerate(labels) if label in NUMBER_COLUMNS), None)
+
+
+def _field_order(label: str) -> int:
+    """Lead columns first, then other unit columns, then time: the lead unit is listed first."""
+    return 0 if "牵头" in label else 2 if label in TIME_COLUMNS else 1
+
+
+def _task_row(row: list[str], labels: list[str], skip: set[int]) -> str:
+    """``1.任务文字。（牵头单位：X；配合单位：Y；完成时限：Z）`` for one task row."""
+    number, task, fields = "", [], []
+    for col, value in enumerate(row):
+        label = labels[col] if col < len(labels) else ""
+        if not value or col in skip:
+            continue
+        if label in NUMBER_COLUMNS and re.fullmatch(r"\d{1,3}", value):
+            number = value
+        elif label in UNIT_COLUMNS or label in TIME_COLUMNS:
+            fields.append((_field_order(label), f"{label}：{value}"))
+        else:
+            task.append(value)
+    text = "；".join(dict.fromkeys(task))
+    head = f"{number}." if number else ""
+    fields.sort(key=lambda f: f[0])
+    return f"{head}{_end(text) if text else ''}（{'；'.join(f for _, f in fields)}）"
+
+
+def _render_duty_table(labels: list[str], body: Grid) -> list[TableLine]:
+    cats = category_columns(labels, body)
+    rows = [r for r in body if not _section_row(r)]
+    outlined = bool(cats) or len(rows) < len(body)
+    base = 1 if len(rows) < len(body) else 0
+    num = _number_column(labels)
+    # A 序号 merged down with the categories numbers the category, not the rows.
+    num_on_cat = bool(cats) and num is not None and _merged_down(rows, num, [c for c in _task_columns(labels)
+                                                                             if c not in cats])
+    skip = set(cats) | ({num} if num_on_cat else set())
+    lines: list[TableLine] = []
+    prev: list[str] = []
     for row in body:
         section = _section_row(row)
         if section:
-            lines.append(section)
+            lines.append(TableLine(section, 0 if outlined else -1, True))
+            prev = []
             continue
-        number, task, fields = "", [], []
-        for col, value in enumerate(row):
-            label = labels[col] if col < len(labels) else ""
-            if not value:
-                continue
-            if label in NUMBER_COLUMNS and re.fullmatch(r"\d{1,3}", value):
-                number = value
-            elif label in UNIT_COLUMNS or label in TIME_COLUMNS:
-                fields.append(f"{label}：{value}")
-            else:  # task columns; a merged one (a category over several rows) leads the text
-                task.append(f"{value}：" if col in merged_cols and value not in task else value)
-        text = "".join(p if p.endswith("：") else p + "；" for p in dict.fromkeys(task)).rstrip("；")
-        head = f"{number}." if number else ""
-        lines.append(f"{head}{_end(text) if text else ''}（{'；'.join(fields)}）")
+        keys = [_cell(row, c) or (prev[i] if i < len(prev) else "") for i, c in enumerate(cats)]
+        for level, value in enumerate(keys):
+            if value and keys[:level + 1] != prev[:level + 1]:
+                text = value
+                if level == 0 and num_on_cat and re.fullmatch(r"\d{1,3}", _cell(row, num)) \
+                        and not re.match(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", value):
+                    text = f"{_cell(row, num)}.{value}"
+                lines.append(TableLine(text, base + level, True))
+        prev = keys
+        lines.append(TableLine(_task_row(row, labels, skip), base + len(cats) if outlined else -1))
     return lines

@@ -25,7 +25,7 @@ from zhengce.index.model import Unit
 # A unit name ends in one of these (matched on the normalized name).
 _UNIT_END = re.compile(
     r"(局|厅|委|办|部|署|院|所|室|会|协|政府|中心|小组|单位|处|科|队|站|社|联|行|司|集团|公司|"
-    r"管委会|委员会|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关|部门|机关|组委)$"
+    r"管委会|委员会|机构|分局|支局|银行|协会|学会|法院|检察院|大学|学校|园区|基地|税务局|海关|部门|机关|组委)$"
 )
 # Words that never occur inside a unit name: a "list" holding them is a sentence.
 _NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法|应当")

@@ -28,6 +28,13 @@ FORMS = [
     ("labelled line 牵头单位/配合单位/责任单位/责任部门：", re.compile(r"^(?:牵头单位|配合单位|责任单位|责任部门)\s*:"),
      "units"),
     ("由X牵头，会同/Y配合", re.compile(r"由[^,。;由]{2,30}?牵头"), "lead"),
+    # prose: a unit-like subject or agent next to a duty verb (broad: 'found' over-counts sentences
+    # whose subject is no unit, e.g. "企业负责…")
+    ("prose: X负责/承担/承办/会同…", re.compile(r"(?:^|[,。;])[^,。;()由]{2,20}?(?:部|委|局|署|办|厅|机构|部门|政府)"
+                                             r"(?:要|应|应当)?(?:负责|承担|承办|会同)"), "units"),
+    ("prose: 由X负责/承担/承办", re.compile(r"由[^,。;由]{2,30}?(?:部|委|局|署|办|厅|机构|部门|政府|所)"
+                                      r"(?:负责|承担|承办)"), "units"),
+    ("prose: 办公室设在X", re.compile(r"办公室设在"), "units"),
     ("deadline (…底前/月底完成/完成时限)", re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?底前|\d{1,2}月底(?:前)?完成|完成时限"),
      "deadline"),
 ]

@@ -110,7 +110,9 @@ class Answerer:
                           signals=judgement.signals)
         units: list[UnitAnswer] = []
         if kind == DUTY:
-            units = aggregate_units(hits)
+            idx = self.engine.index
+            units = aggregate_units(hits, focus=set(idx.query_tokens(topic)), tokenize=idx.query_tokens,
+                                   topic=topic)
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
             # Citations stay in score order; a unit's clauses past the first k are kept too.
             cited = {cid for u in units for cid in u.clause_ids}
@@ -183,7 +185,7 @@ def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dic
     mids = (bounds[:-1] + np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64))
     docs = idx.documents()
     metas = [docs[d] for d in docs_in_order[np.argsort(first)].tolist()]
-    return [{"doc_id": m.doc_id, "doc_title": m.title, "date": m.date,
+    return [{"doc_id": m.doc_id, "doc_title": m.cited_title, "date": m.date,
              "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]}
             for m, lo, mid, hi in zip(metas, bounds[:-1].tolist(), mids.tolist(), bounds[1:].tolist(), strict=True)]
 

@@ -80,7 +80,7 @@ def duty_row(clause: Clause, base_url: str = "") -> DutyRow:
     return DutyRow(
         number=clause.number.rstrip("、.．") or "", task=_task(clause), lead="、".join(leads),
         support="、".join(support), deadline=deadline_text(clause),
-        doc_title=(doc.title if doc else None) or clause.doc_id,
+        doc_title=(doc.cited_title if doc else None) or clause.doc_id,
         doc_number=(doc.doc_number if doc else None) or "", path=" > ".join(clause.path),
         link=clause_link(clause.doc_id, clause.id, base_url), doc_id=clause.doc_id, clause_id=clause.id)
 

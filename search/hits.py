@@ -31,7 +31,7 @@ class Hit:
             "clause_id": c.id,
             "score": round(float(self.score), 6),
             "doc_id": c.doc_id,
-            "doc_title": doc.title if doc else None,
+            "doc_title": doc.cited_title if doc else None,
             "issuer": doc.issuer if doc else None,
             "date": doc.date if doc else None,
             "doc_number": doc.doc_number if doc else None,

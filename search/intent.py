@@ -1,7 +1,8 @@
 """Intent detection: duty, unit or find, by rules kept in one readable place.
 
 * **duty** — who is responsible for a matter: 谁负责 / 由哪些单位 / 哪个部门牵头 /
-  归谁管 / 责任单位是….
+  归谁管 / 责任单位是… / 是不是工信部牵头 / 是发改委负责吗 (read on the NFKC, simplified
+  text, so 由哪個部門負責 is the same question).
 * **unit** — a named unit's own tasks: 市科技局负责哪些工作.
 * **find** — everything else.
 
@@ -12,9 +13,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from zhengce.index.thesaurus import normalize_query
 
 DUTY = "duty"
 UNIT = "unit"
@@ -25,7 +27,9 @@ DUTY_PATTERNS = [
     r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)",
     r"(由|归|是)谁",
     r"是谁",
-    r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)",
+    r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)",
+    r"(是不是|是否)\S{1,30}?(负责|牵头|主管|管|承担|组织|制定)",
+    r"是\S{1,30}?(负责|牵头|主管|管)(的)?吗",
     r"(责任|牵头|配合|主管|主责)(单位|部门)",
     r"归(哪|那)",
     r"谁$",
@@ -39,7 +43,8 @@ UNIT_TASK_PATTERNS = [
 _STRIP = [
     r"谁(来)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)(的)?",
     r"(由|归|是)谁(来)?(负责|牵头|管|抓)?",
-    r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
+    r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
+    r"^(是不是|是否)|(是不是|是否)(?=\S{1,30}?(负责|牵头|主管|管|承担|组织|制定))",
     r"(的)?(责任|牵头|配合|主管|主责)(单位|部门)(是|有)?(哪些|什么)?",
     r"归(哪|那)(个)?(部门|单位)?管", r"这块|这类|这些|方面", r"[??吗呢啊呀吧。!!,,]",
 ]
@@ -53,7 +58,8 @@ class Intent:
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    """NFKC and traditional → simplified: "由哪個部門負責" asks what "由哪个部门负责" asks."""
+    return normalize_query(text)
 
 
 def is_duty(question: str) -> bool:
@@ -67,6 +73,7 @@ def topic_of(question: str) -> str:
     for pattern in _STRIP:
         q = re.sub(pattern, " ", q)
     q = re.sub(r"\(\s*\)", " ", q)
+    q = re.sub(r"(负责|牵头|主管)(的)?$", "", q.strip())
     q = re.sub(r"^(是|由|请问)|(由|归|是|的)$", "", q.strip())
     q = re.sub(r"\s+", " ", q).strip()
     return q if len(q) >= 2 else _nfkc(question)

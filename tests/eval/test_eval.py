@@ -155,3 +155,15 @@ def test_cli_evaluates_one_corpus_and_split(tmp_path):
     assert summary["modes"]["bm25"]["questions"] == len(want)
     assert summary["by_split"] == {}
     assert (tmp_path / "idx-govcn").is_dir() and not (tmp_path / "idx").exists()
+
+
+def test_labelled_units_are_compared_under_the_canonical_name_of_their_notices_level():
+    """A State Council notice writes "发展改革委"; answers name it 国家发展改革委. A city's label
+    keeps its own name, and a name no profile knows passes through."""
+    from zhengce.eval.data import Question
+    from zhengce.eval.runner import expected_units
+
+    national = Question("g", "duty", "?", units=("发展改革委", "工信部", "国家发改委"), corpus="govcn")
+    assert expected_units(national) == ["国家发展改革委", "工业和信息化部"]
+    city = Question("s", "duty", "?", units=("市科技局", "某某研究所"), corpus="seeds")
+    assert expected_units(city) == ["市科技局", "某某研究所"]

@@ -186,7 +186,9 @@ def test_a_duty_parenthesis_leaves_the_text():
     found = find_duties(normalize("推进工作。（海关总署负责）"), DutyContext())
     assert found.text == "推进工作。" and found.forms == ("paren:responsible",)
     kept = find_duties(normalize("推进。（技工院校内由人力资源社会保障行政部门负责）"), DutyContext())
-    assert kept.units == () and "技工院校内" in kept.text
+    # a sentence in brackets is no unit list: it stays in the text, where the prose rules read it
+    assert "技工院校内" in kept.text and "paren:responsible" not in kept.forms
+    assert [(u.name, u.basis) for u in kept.units] == [("人力资源社会保障行政部门", "listed")]
 
 
 # ---- property: names are names ---------------------------------------------------------------
@@ -218,3 +220,38 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
         ("各县(市、区)人民政府", "support", "listed")]
     # a bare list with nothing that says what it does is no duty
     assert units("（北京、天津、上海）") == []
+
+
+# ---- prose: who does what in the sentences of regulations and opinions ----------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # subject + 负责 / 承担, one sentence per unit (quoted from eval/corpus/govcn)
+    ("国务院专利行政部门负责全国的专利代理管理工作。", [("国务院专利行政部门", "support", "listed")]),
+    ("司法部负责组织协调、统筹推进、督促指导本意见贯彻落实工作。各地区、各部门要将落实情况及时报司法部。",
+     [("司法部", "support", "listed")]),
+    # subject + 会同: the convening unit leads, the others support; "有关方面" names nobody
+    ("财政部要会同发展改革委、工业和信息化部、农业农村部、银保监会等部门,加强统筹协调。",
+     [("财政部", "lead", "explicit"), ("国家发展改革委", "support", "explicit"),
+      ("工业和信息化部", "support", "explicit"), ("农业农村部", "support", "explicit"),
+      ("银保监会", "support", "explicit")]),
+    ("各级财政部门要会同有关方面研究制定绩效考核办法。", [("各级财政部门", "lead", "explicit")]),
+    # 由X + verb (the agent): the first verb after which the words are unit names
+    ("国务院常务会议的组织工作由国务院办公厅负责,文件于会前送达。", [("国务院办公厅", "support", "listed")]),
+    ("行政法规的解释工作由国务院法制机构承办。", [("国务院法制机构", "support", "listed")]),
+    ("由上海市医药集中招标采购事务管理所承担联合采购办公室日常工作。",
+     [("上海市医药集中招标采购事务管理所", "support", "listed")]),
+    # the office of a working group "设在" its host units (ours)
+    ("领导小组办公室设在省发展改革委、省财政厅,承担日常工作。",
+     [("省发展改革委", "support", "listed"), ("省财政厅", "support", "listed")]),
+    # not duties: people, bare collectives, words that only look like a subject
+    ("由国务院分管领导同志协调或审核后提出。", []),
+    ("各地区、各部门要高度重视,负责落实。", []),
+    ("企业负责人要加强管理。", []),
+])
+def test_prose_duty_forms(text, expected):
+    assert units(text, level="province" if "省" in text else "national") == expected
+
+
+def test_prose_rules_yield_to_a_task_lists_own_duty_line():
+    text = "市科技局负责组织实施。(责任单位:市工信局、市财政局)"
+    assert [n for n, *_ in units(text, level="city")] == ["市工信局", "市财政局"]

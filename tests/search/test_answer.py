@@ -28,9 +28,20 @@ UNITS = ["市科技局", "市科协", "省科技厅"]
     ("市科技局负责哪些工作", UNIT), ("市科协牵头了哪些任务", UNIT), ("省科技厅的职责", UNIT),
     ("给企业贷款出了坏账政府补不补", FIND), ("科技型企业研发费用后补助", FIND),
     ("市科技局和市科协谁负责科普", DUTY),
+    # traditional characters ask the same question as simplified ones
+    ("綜合保稅區服務外包業務由哪些部門負責", DUTY), ("人才引進歸誰管", DUTY),
+    # yes/no questions about who is responsible, and 部委 as a word for a department
+    ("企业债券直通车机制是不是发改委负责", DUTY), ("集群建设是工信部负责吗", DUTY),
+    ("再制造业务是否由商务部牵头", DUTY), ("电商进农村示范由哪个部委负责", DUTY),
+    ("是否需要申请补贴", FIND), ("哪个部分最重要", FIND),
 ])
 def test_intent_rules(question, kind):
     assert detect(question, UNITS).kind == kind
+
+
+def test_topic_of_a_yes_no_duty_question_keeps_the_matter_and_the_unit():
+    assert topic_of("综保区再制造业务是不是工信部牵头") == "综保区再制造业务 工信部"
+    assert topic_of("易地扶貧搬遷支持力度由哪個部門負責") == "易地扶贫搬迁支持力度"
 
 
 def test_topic_strips_question_words():
@@ -156,3 +167,23 @@ def test_timeline_orders_years_oldest_first_and_undated_last():
                                {"year": 2020, "label": "2020 年", "clause_ids": ["d"]},
                                {"year": 2024, "label": "2024 年", "clause_ids": ["a"]},
                                {"year": None, "label": "日期不详", "clause_ids": ["b"]}]
+
+
+def test_a_unit_in_the_sentence_that_matches_the_question_comes_first():
+    """A clause that gives each unit its own sentence answers with the unit whose sentence
+    holds the question's words, not with the one listed first."""
+    from zhengce.search.duty import aggregate_units, sentence_focus
+
+    meta = DocMeta(doc_id="d", file="d.txt", title="通知")
+    text = "国家医保局承担制定试点方案的职责;国家药监局负责对通过一致性评价的品种进行认定。"
+    clause = Clause(id="d#1", doc_id="d", level=1, kind="item", number="1.", title="明确部门职责", path=(),
+                    text=text, start=0, end=len(text),
+                    units=(Unit("医保局", surface="国家医保局"), Unit("药监局", surface="国家药监局")), doc=meta)
+    hit = Hit(row=0, score=1.0, clause=clause, excerpt=text, marks=[])
+    def tokenize(text):
+        return [w for w in ("一致性", "评价", "认定", "试点") if w in text]
+
+    focus = {"一致性", "评价", "认定"}
+    assert sentence_focus(clause, focus, tokenize, floor=0.5) == {"医保局": 0.5, "药监局": 1.0}
+    assert [u.name for u in aggregate_units([hit], focus=focus, tokenize=tokenize)] == ["药监局", "医保局"]
+    assert [u.name for u in aggregate_units([hit])] == ["医保局", "药监局"]  # no question words: as listed

@@ -1,0 +1,88 @@
+"""Where a notice's title comes from: a chain of small named rules, the first that finds one wins.
+
+===============  ===========================================================  ==============
+rule             reads                                                        title_source
+===============  ===========================================================  ==============
+``page``         the page's metadata table (标题) or ``<meta name=ArticleTitle>``  ``page``
+``title_line``   a line before the body that ends in a document kind:          ``text``
+                 ``…的通知``, ``…管理办法（试行）``, ``…实施方案（2021—2023年）``
+``two_lines``    a title set over two lines or paragraphs                      ``text``
+``title_tag``    the page's ``<title>`` with the site's name cut off            ``page``
+                 (``…的意见_中国政府网``), when it names a document
+``first_heading``  the first line before the body when it reads as a heading    ``heading``
+``file``         nothing else: the file's stem, marked as such                 ``file``
+===============  ===========================================================  ==============
+
+No rule takes a line shaped like a file name; ``first_heading`` never takes a masthead (版头 "郑州市人民政府文件": read as the issuer
+instead), a file name ("文件003_通知.txt"), a 文号, a date, a metadata label or a
+numbered item. ``page``, ``title_line`` and ``two_lines`` are applied while
+:func:`zhengce.index.metadata.read_header` scans the header; the rest after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+KIND_WORDS = "通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例|答复|规则"
+# A trailing note in parentheses after the kind: (试行), (暂行), (修订), (征求意见稿), (2021—2023年).
+_TRAILER = r"(?:\((?:试行|暂行|修订|修订稿|征求意见稿|送审稿|草案|(?:19|20)\d{2}(?:[-—~至](?:19|20)?\d{2,4})?年?(?:修订|版)?)\))?"
+TITLE_END = re.compile(rf"(?:{KIND_WORDS}){_TRAILER}$")
+# 版头: "郑州市人民政府文件", "国务院办公厅文件", "中共郑州市委文件".
+_MASTHEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,30}?(?:人民政府|办公室|办公厅|委员会|政府|委|局|厅|院|部|署))文件$")
+_FILE_NAME = re.compile(r"_|\.(?:txt|md|html?|shtml|docx?|pdf|wps|ofd)$|^[\x00-\x7f]+$", re.IGNORECASE)
+_SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-—–－]+\s|--|——)\s*")
+_SITE_NAME = re.compile(r"(网|网站|门户|首页|政府信息公开|信息公开专栏|专栏|频道|平台)$")
+_MARKER_START = re.compile(r"^(第[一二三四五六七八九十百\d]+[章节条]|[一二三四五六七八九十]+[、.]|\(|\d+[.、]|[-—•·])")
+
+
+def is_title_line(text: str) -> bool:
+    """``title_line``: a short line, not a sentence or a numbered item, ending in a document kind."""
+    return bool(TITLE_END.search(text)) and len(text) < 80 and not text.endswith("。") \
+        and not _MARKER_START.match(text) and not _FILE_NAME.search(text)
+
+
+def two_lines(a: str, b: str, doc_number) -> str | None:
+    """``two_lines``: "国务院关于促进综合保税区" + "高水平开放高质量发展的若干意见"."""
+    if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in (a, b)) or doc_number.search(b):
+        return None
+    joined = a + b
+    return joined if TITLE_END.search(joined) and len(joined) >= 8 else None
+
+
+def title_tag(raw: str) -> str | None:
+    """``title_tag``: the part of a page's ``<title>`` that names the document, not the site."""
+    parts = [p.strip() for p in _SITE_SEPARATOR.split(raw) if p and p.strip()]
+    named = [p for p in parts if TITLE_END.search(p) and len(p) >= 6]
+    if named:
+        return max(named, key=len)
+    rest = [p for p in parts if not _SITE_NAME.search(p) and len(p) >= 6 and not _FILE_NAME.search(p)]
+    return rest[0] if len(rest) == 1 and len(parts) > 1 else None
+
+
+def masthead_issuer(text: str) -> str | None:
+    """A masthead line (版头) "郑州市人民政府文件": the issuer it names, else ``None``."""
+    m = _MASTHEAD.match(text)
+    return m["issuer"] if m else None
+
+
+def reads_as_heading(text: str, doc_number, is_date) -> bool:
+    """``first_heading``: a short line without sentence punctuation that is none of the excluded forms."""
+    return (6 <= len(text) <= 40 and not re.search(r"[。,;:!?]", text) and not _MARKER_START.match(text)
+            and not doc_number.search(text) and not is_date(text) and not _FILE_NAME.search(text)
+            and not masthead_issuer(text))
+
+
+def file_title(file: str) -> str | None:
+    """``file``: the stem of the file's name."""
+    return re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file.replace("\\", "/").rsplit("/", 1)[-1]) or None
+
+
+def kind_of(title: str | None, kinds: tuple[str, ...]) -> str | None:
+    """The kind a title ends in (its trailing note dropped): "…管理办法（试行）" -> 办法."""
+    if not title:
+        return None
+    title = re.sub(rf"{_TRAILER}$", "", title.replace("（", "(").replace("）", ")"))
+    for k in kinds:
+        if title.endswith(k) or title.endswith(k + "》") or (k + "》") in title:
+            return k
+    return None
