@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 
 from fastapi.testclient import TestClient
@@ -57,16 +59,18 @@ def test_reload_refuses_a_broken_index_and_keeps_serving(fake_engine, tmp_path):
 
 
 def _rss_mb() -> float:
+    """The process's own resident memory (RssAnon), after a collection: an index's arrays are
+    memory-mapped files, whose resident pages (RssFile) are page cache shared with every other
+    reader of those files, not memory a reload keeps."""
+    gc.collect()
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
+        if line.startswith("RssAnon"):
             return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    raise AssertionError("no RssAnon")
 
 
 def _point(target, build) -> None:
     """Publish ``build`` at ``target`` the way save_index does (a symlink swap)."""
-    import os
-
     link = target.parent / ".swap"
     os.symlink(build, link)
     os.replace(link, target)
