@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from zhengce.search.fusion import FusionName, Mode
 from zhengce.search.query import MAX_DRAFT_CHARS, MAX_QUERY_CHARS
@@ -46,6 +46,10 @@ def clean_query(value: str) -> str:
     return value  # long queries are cut by the engine, with a note (search/query.py)
 
 
+# The query of /search, /ask and /precedent: valid text, control characters stripped, not empty.
+Query = Annotated[str, AfterValidator(valid_text), AfterValidator(clean_query)]
+
+
 class FilterFields(BaseModel):
     """Filters every query endpoint accepts."""
 
@@ -62,39 +66,24 @@ class FilterFields(BaseModel):
 
 
 class SearchRequest(FilterFields):
-    q: Text = Field(..., description=f"the question or topic (cut to {MAX_QUERY_CHARS} characters, with a note)",
+    q: Query = Field(..., description=f"the question or topic (cut to {MAX_QUERY_CHARS} characters, with a note)",
                     examples=["谁负责科技成果转化"])
     k: int = Field(10, ge=1, le=100, description="number of hits")
     mode: Mode = "hybrid"
     fusion: FusionName = "weighted"
 
-    @field_validator("q")
-    @classmethod
-    def _q(cls, v: str) -> str:
-        return clean_query(v)
-
 
 class AskRequest(FilterFields):
-    question: Text = Field(..., description=f"a question in Chinese (cut to {MAX_QUERY_CHARS} characters, "
+    question: Query = Field(..., description=f"a question in Chinese (cut to {MAX_QUERY_CHARS} characters, "
                                             "with a note)", examples=["谁负责科技成果转化"])
     k: int = Field(10, ge=1, le=100)
     mode: Mode = "hybrid"
 
-    @field_validator("question")
-    @classmethod
-    def _q(cls, v: str) -> str:
-        return clean_query(v)
-
 
 class PrecedentRequest(FilterFields):
-    text: Text = Field(..., description=f"a draft clause (cut to {MAX_DRAFT_CHARS} characters, with a note)",
+    text: Query = Field(..., description=f"a draft clause (cut to {MAX_DRAFT_CHARS} characters, with a note)",
                        examples=["完善科技贷款风险补偿机制"])
     k: int = Field(10, ge=1, le=100)
-
-    @field_validator("text")
-    @classmethod
-    def _t(cls, v: str) -> str:
-        return clean_query(v)
 
 
 class Out(BaseModel):
