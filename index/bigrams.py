@@ -38,8 +38,8 @@ def bigrams(text: str) -> list[str]:
             if run not in _FUNCTION_CHARS:
                 out.append(run)
             continue
-        out.extend(run[i:i + 2] for i in range(len(run) - 1)
-                   if not (run[i] in _FUNCTION_CHARS and run[i + 1] in _FUNCTION_CHARS))
+        out.extend([a + b for a, b in zip(run, run[1:])
+                    if not (a in _FUNCTION_CHARS and b in _FUNCTION_CHARS)])
     return out
 
 
