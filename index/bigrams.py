@@ -38,7 +38,7 @@ def bigrams(text: str) -> list[str]:
             if run not in _FUNCTION_CHARS:
                 out.append(run)
             continue
-        out.extend([a + b for a, b in zip(run, run[1:])
+        out.extend([a + b for a, b in zip(run, run[1:], strict=False)
                     if not (a in _FUNCTION_CHARS and b in _FUNCTION_CHARS)])
     return out
 
