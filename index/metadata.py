@@ -143,14 +143,26 @@ def _labelled(fields: dict, text: str) -> bool:
         key, value = LABELS[pm["label"]], part[pm.end():].strip()
         if not key or not value:
             continue
-        if key.startswith("date"):
-            value = iso_date(value)
-        elif key == "doc_number":
-            value = normalize_doc_number(value) if DOC_NUMBER.search(value) else None
-        elif key == "keywords":
-            value = tuple(k for k in re.split(r"[,,\s]", value) if k)
-        _set(fields, key, value)
+        _set(fields, key, field_value(key, value, _HEADER_KEYWORD_SEP))
     return True
+
+
+# Keywords are split on commas and spaces in a notice's own header lines; the page's metadata
+# table also lists them with 、 and ;.
+_HEADER_KEYWORD_SEP = re.compile(r"[,,\s]")
+_PAGE_KEYWORD_SEP = re.compile(r"[,、;\s]+")
+
+
+def field_value(key: str, value: str, keyword_sep: re.Pattern = _PAGE_KEYWORD_SEP):
+    """A labelled field's value converted: dates to ISO, 文号 normalized (``None`` when it is
+    none), keywords split on ``keyword_sep``; other fields unchanged."""
+    if key.startswith("date"):
+        return iso_date(value)
+    if key == "doc_number":
+        return normalize_doc_number(value) if DOC_NUMBER.search(value) else None
+    if key == "keywords":
+        return tuple(k for k in keyword_sep.split(value) if k)
+    return value
 
 
 def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
@@ -305,13 +317,8 @@ def page_fields(page: dict[str, str]) -> dict:
         value = normalize(raw)
         if not value:
             continue
-        if key.startswith("date"):
-            value = iso_date(value)
-        elif key == "doc_number":
-            value = normalize_doc_number(value) if DOC_NUMBER.search(value) else None
-        elif key == "keywords":
-            value = tuple(k for k in re.split(r"[,、;\s]+", value) if k)
-        elif key == "source":
+        value = field_value(key, value, _PAGE_KEYWORD_SEP)
+        if key == "source":
             key, value = "issuer", value if _is_issuer_line(value) else None
         elif key == "title_tag":
             value = titles.title_tag(value)

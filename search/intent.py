@@ -57,37 +57,37 @@ class Intent:
     unit: str | None = None
 
 
-def _nfkc(text: str) -> str:
+def _normalize(text: str) -> str:
     """NFKC and traditional → simplified: "由哪個部門負責" asks what "由哪个部门负责" asks."""
     return normalize_query(text)
 
 
 def is_duty(question: str) -> bool:
-    q = _nfkc(question)
+    q = _normalize(question)
     return any(re.search(p, q) for p in DUTY_PATTERNS)
 
 
 def topic_of(question: str) -> str:
     """The matter asked about, question words removed (falls back to the question)."""
-    q = _nfkc(question)
+    q = _normalize(question)
     for pattern in _STRIP:
         q = re.sub(pattern, " ", q)
     q = re.sub(r"\(\s*\)", " ", q)
     q = re.sub(r"(负责|牵头|主管)(的)?$", "", q.strip())
     q = re.sub(r"^(是|由|请问)|(由|归|是|的)$", "", q.strip())
     q = re.sub(r"\s+", " ", q).strip()
-    return q if len(q) >= 2 else _nfkc(question)
+    return q if len(q) >= 2 else _normalize(question)
 
 
 def named_unit(question: str, units: Iterable[str]) -> str | None:
     """The longest known unit name the question contains."""
-    q = _nfkc(question)
+    q = _normalize(question)
     found = [u for u in units if u and u in q]
     return max(found, key=len) if found else None
 
 
 def detect(question: str, units: Iterable[str] = ()) -> Intent:
-    q = _nfkc(question)
+    q = _normalize(question)
     unit = named_unit(q, units)
     if unit and any(re.search(p, q.replace(unit, "", 1)) for p in UNIT_TASK_PATTERNS) and "谁" not in q:
         return Intent(UNIT, q.replace(unit, "", 1).strip() or q, unit)
@@ -105,7 +105,7 @@ DRAFT_MIN_CHARS = 20
 def is_draft_clause(text: str) -> bool:
     """Policy wording pasted to find precedents: at least ``DRAFT_MIN_CHARS`` characters,
     ending with 。 or ；, with no question mark or question word."""
-    q = _nfkc(text)
+    q = _normalize(text)
     return len(q) >= DRAFT_MIN_CHARS and q[-1] in "。;；" and not _QUESTION_WORDS.search(q)
 
 
