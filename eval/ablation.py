@@ -229,14 +229,22 @@ def dense_only(arrays: Arrays, qrels: dict, cids: list[str], dense: str) -> dict
 
 
 def per_intent(meta: list[dict], runs: dict[object, tuple[dict, dict]],
-               intents: Sequence[str] = ("duty", "find", "precedent")) -> dict[object, tuple[dict, dict]]:
-    """Candidates (weights for duty, for find, for precedent) from the runs of one pipeline."""
+               intents: Sequence[str] = ("duty", "find", "precedent"),
+               own: Sequence[str] | None = None) -> dict[object, tuple[dict, dict]]:
+    """Candidates (weights for duty, for find, for precedent) from the runs of one pipeline.
+
+    ``own``: the intents with weights of their own; the others share one set (all by default).
+    """
     import itertools
 
     intent = {m["id"]: m["intent"] for m in meta}
+    own = list(intents if own is None else own)
+    shared = [i for i in intents if i not in own]
     out = {}
-    for combo in itertools.product(list(runs), repeat=len(intents)):
-        chosen = dict(zip(intents, combo, strict=True))
+    for combo in itertools.product(list(runs), repeat=len(own) + bool(shared)):
+        chosen = dict(zip(own, combo, strict=False))
+        chosen.update({i: combo[-1] for i in shared})
+        combo = tuple(chosen[i] for i in intents)
         out[combo] = ({q: runs[chosen[i]][0][q] for q, i in intent.items()},
                       {q: runs[chosen[i]][1][q] for q, i in intent.items()})
     return out
@@ -262,9 +270,13 @@ def table(arrays: Arrays, meta: list[dict], qrels: dict, cids: list[str]) -> lis
     return cv_table(meta, runs), runs
 
 
-def combined(arrays, meta, qrels, cids, words: str, dense: str, grams: str | None, intent: bool):
+def combined(arrays, meta, qrels, cids, words: str, dense: str, grams: str | None, intent: str):
+    """One pipeline's runs; ``intent``: ``-`` one shared set, ``intent`` weights per intent, or
+    the intents (``+``-joined, e.g. ``precedent``) with weights of their own, the rest shared."""
     runs = variant_runs(arrays, qrels, cids, words, dense, grams, (0.0, 0.15, 0.3, 0.5) if grams else (0.0,))
-    return per_intent(meta, runs) if intent else runs
+    if intent == "-":
+        return runs
+    return per_intent(meta, runs, own=None if intent == "intent" else intent.split("+"))
 
 
 def markdown(rows: list[dict]) -> str:
@@ -283,14 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m zhengce.eval.ablation", description=main.__doc__)
     parser.add_argument("--index", type=Path, default=Path("var/index-mixed"))
     parser.add_argument("--out", type=Path, default=Path("var/ablation"))
-    parser.add_argument("--combine", default="", help="words,dense,grams|-,intent|- : also run this pipeline")
+    parser.add_argument("--combine", action="append", default=[],
+                        help="words,dense,grams|-,intent|precedent|- : also run this pipeline (repeatable)")
     args = parser.parse_args(argv)
     arrays, meta, qrels, cids, info = compute(args.index, args.out)
     rows, _ = table(arrays, meta, qrels, cids)
-    if args.combine:
-        words, dense, grams, intent = args.combine.split(",")
-        runs = combined(arrays, meta, qrels, cids, words, dense, None if grams == "-" else grams, intent != "-")
-        rows += cv_table(meta, {f"kept together: {args.combine}": runs})
+    for combine in args.combine:
+        words, dense, grams, intent = combine.split(",")
+        runs = combined(arrays, meta, qrels, cids, words, dense, None if grams == "-" else grams, intent)
+        rows += cv_table(meta, {f"kept together: {combine}": runs})
     write_json(args.out / "ablation.json", {"info": info, "rows": rows})
     print(markdown(rows))
     return 0

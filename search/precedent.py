@@ -83,7 +83,7 @@ def find_precedents(engine: SearchEngine, text: str, k: int = 10, exclude_doc: s
     if exclude_doc is not None:
         own = index.compile_filters(Filters(docs=(exclude_doc,)))
         allowed = ~own if allowed is None else allowed & ~own
-    ranked = engine.rank(text, k + 1, "hybrid", allowed)
+    ranked = engine.rank(text, k + 1, "hybrid", allowed, intent="precedent")
     out = []
     for hit in engine.hits.build(text, ranked.rows.tolist(), ranked.scores.tolist(), ranked.ranks):
         if hit.clause.id == exclude_id:

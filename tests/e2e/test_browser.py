@@ -61,10 +61,6 @@ def page(browser, base_url):
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="known since the issue-13 ranking changes (bigram field, title-first "
-                   "passages): 谁负责科技成果转化 answers from 003 第10条 (省科技厅, fused 0.80) before 000 第12条 "
-                   "(市科技局, 0.66); both assign the matter, the label names 000's. The one rule that reorders "
-                   "them (a title bonus) did not hold up in dev CV (eval/ABLATION.md, duty round)")
 def test_duty_question_shows_units_and_citation_then_the_source(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(page.base_url + "/")

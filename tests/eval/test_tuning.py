@@ -174,3 +174,22 @@ def test_signal_weights_pick_the_signal_that_separates():
     assert weights["coverage"] > 0 and result.estimate == pytest.approx(1.0)
     conf = [sum(w * r["signals"][n] for n, w in weights.items()) for r in rows]
     assert all((c < threshold) == (r["type"] == "none") for c, r in zip(conf, rows, strict=True))
+
+
+def test_questions_answered_without_the_judgement_are_never_counted_as_refused():
+    """Unit questions carry no signals (the directory answers them): no threshold refuses them,
+    so they neither hold a threshold down nor count as wrong refusals."""
+    from zhengce.eval.tuning import SIGNAL_WEIGHTS, choose_signals, signal_confidences, signal_rates
+
+    unit = {"id": "u1", "type": "unit", "split": "dev", "signals": {}}
+    assert all(c == float("inf") for c in signal_confidences(unit))
+    rows = [{"id": f"s{i:02d}", "type": "none" if i % 4 == 0 else "find", "split": "dev",
+             "signals": {"coverage": 0.3 if i % 4 == 0 else 0.9, "dense_pct": 0.5,
+                         "lexical_pct": 0.5, "agreement": 0.0}} for i in range(40)]
+    units = [dict(unit, id=f"u{i:02d}") for i in range(5)]  # 5 of 35 answerable: 14 % if refused
+    result = choose_signals(rows + units, k=4)
+    assert result.estimate == pytest.approx(1.0)
+    assert signal_rates(rows + units, result.chosen, 1) == 0.0
+    assert signal_rates(rows + units, result.chosen, 0) == 1.0
+    lexical_only = [w for w in SIGNAL_WEIGHTS if w["dense_pct"] == 0 and w["agreement"] == 0]
+    assert signal_rates(units, (0, 0.99), 1, lexical_only) == 0.0

@@ -88,3 +88,22 @@ def test_date_range_filter(fake_engine):
     assert res.hits and all(h.clause.doc.date.startswith("2020") for h in res.hits)
     none = fake_engine.search("科技创新", k=5, filters=Filters(date_from="2030-01-01"))
     assert none.hits == []
+
+
+def test_precedents_rank_with_the_draft_clause_weights(fake_engine):
+    """A draft clause is ranked with the ``precedent`` weights, whatever its wording."""
+    from zhengce.search.engine import SearchEngine
+    from zhengce.search.precedent import find_precedents
+
+    draft = "完善科技贷款风险补偿机制，引导政策性担保机构提供贷款增信服务"
+    index, embedder = fake_engine.index, fake_engine.embedder
+    lexical = {"bm25": 1.0, "bigrams": 0.0, "dense": 0.0}
+    dense = {"bm25": 0.0, "bigrams": 0.0, "dense": 1.0}
+    by_words = SearchEngine(index, embedder, weights={"default": dense, "precedent": lexical})
+    by_vectors = SearchEngine(index, embedder, weights={"default": lexical, "precedent": dense})
+    words = [p.hit.clause.id for p in find_precedents(by_words, draft, 5)[0]]
+    vectors = [p.hit.clause.id for p in find_precedents(by_vectors, draft, 5)[0]]
+    assert words == [h.clause.id for h in fake_engine.search(draft, k=5, mode="bm25").hits]
+    assert vectors == [h.clause.id for h in fake_engine.search(draft, k=5, mode="dense").hits]
+    assert words != vectors
+
