@@ -139,10 +139,11 @@ def mean_score(field: str = "scores") -> Objective:
     return objective
 
 
-def refusal_rates(rows: Sequence[dict], threshold: float) -> tuple[float, float]:
+def refusal_rates(rows: Sequence[dict], threshold: float,
+                  confidence: Callable[[dict], float] = lambda r: r["confidence"]) -> tuple[float, float]:
     """(share of ``none`` questions refused, share of answerable questions refused) at a threshold."""
-    none = [r["confidence"] < threshold for r in rows if r["type"] == "none"]
-    answerable = [r["confidence"] < threshold for r in rows if r["type"] != "none"]
+    none = [confidence(r) < threshold for r in rows if r["type"] == "none"]
+    answerable = [confidence(r) < threshold for r in rows if r["type"] != "none"]
     return (sum(none) / len(none) if none else 0.0,
             sum(answerable) / len(answerable) if answerable else 0.0)
 
@@ -191,10 +192,7 @@ def signal_confidences(row: dict, weightings: Sequence[dict] = SIGNAL_WEIGHTS) -
 
 def _signal_rates(rows: Sequence[dict], candidate) -> tuple[float, float]:
     wi, threshold = candidate
-    none = [r["conf"][wi] < threshold for r in rows if r["type"] == "none"]
-    answerable = [r["conf"][wi] < threshold for r in rows if r["type"] != "none"]
-    return (sum(none) / len(none) if none else 0.0,
-            sum(answerable) / len(answerable) if answerable else 0.0)
+    return refusal_rates(rows, threshold, lambda r: r["conf"][wi])
 
 
 def _signal_balanced(rows: Sequence[dict], candidate) -> float:

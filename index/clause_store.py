@@ -22,7 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
-from zhengce.index.columns import ColumnError, Ragged, Table, TextColumn, id_hashes, lookup
+from zhengce.index.columns import ColumnError, Ragged, Table, TextColumn, id_hashes, lookup, offsets_of
 from zhengce.index.model import BASES, KINDS, LEAD, SUPPORT, Clause, Deadline, DocMeta, Document, Unit
 from zhengce.index.passage import passage_hash
 
@@ -52,8 +52,7 @@ def build_table(docs: list[Document], is_indexed) -> Table:
         raise ValueError(f"unit bases the store does not know: {sorted(unknown)}")
     unit_names = sorted({u.name for c in clauses for u in c.units})
     unit_id = {n: i for i, n in enumerate(unit_names)}
-    doc_off = np.zeros(len(docs) + 1, np.int64)
-    np.cumsum([len(d.clauses) for d in docs], out=doc_off[1:])
+    doc_off = offsets_of([len(d.clauses) for d in docs])
     clause_doc = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(doc_off))
     indexed = np.fromiter((is_indexed(c) for c in clauses), bool, len(clauses))
     row_clause = np.flatnonzero(indexed).astype(np.int32)
@@ -166,7 +165,7 @@ class ClauseStore:
     @cached_property
     def doc_ids(self) -> list[str]:
         """Document ids in order (one short string per document; decoded once)."""
-        return [self.doc_ids_col[i] for i in range(len(self.doc_ids_col))]
+        return self.doc_ids_col.values()
 
     @cached_property
     def doc_pos(self) -> dict[str, int]:
@@ -174,7 +173,7 @@ class ClauseStore:
 
     @cached_property
     def unit_names(self) -> list[str]:
-        return [self.unit_names_col[i] for i in range(len(self.unit_names_col))]
+        return self.unit_names_col.values()
 
     @cached_property
     def unit_pos(self) -> dict[str, int]:
@@ -184,8 +183,7 @@ class ClauseStore:
         """One metadata field of every document (decoded once; documents are few)."""
         cache = self.__dict__.setdefault("_doc_columns", {})
         if field not in cache:
-            col = self.t.text(f"doc.{field}")
-            cache[field] = [col[i] for i in range(len(col))]
+            cache[field] = self.t.text(f"doc.{field}").values()
         return cache[field]
 
     # -- objects, on demand ------------------------------------------------------------------------

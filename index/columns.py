@@ -27,20 +27,31 @@ class ColumnError(ValueError):
     """A column file that is missing, truncated, or does not match the others."""
 
 
+def offsets_of(lengths: Sequence[int]) -> np.ndarray:
+    """CSR offsets of items of these lengths: ``[0, l0, l0 + l1, …]`` (int64)."""
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def check_offsets(offsets: np.ndarray, size: int, what: str) -> None:
+    """Offsets must end where the data does (a truncated or mismatched column fails here)."""
+    if len(offsets) == 0 or int(offsets[-1]) != size:
+        raise ColumnError(f"{what} offsets end at {int(offsets[-1]) if len(offsets) else '-'}, "
+                          f"its data holds {size}")
+
+
 class TextColumn:
     """``str | None`` values stored as one UTF-8 byte array plus offsets."""
 
     def __init__(self, data: np.ndarray, offsets: np.ndarray):
-        if len(offsets) == 0 or int(offsets[-1]) != len(data):
-            raise ColumnError(f"text column offsets end at {int(offsets[-1]) if len(offsets) else '-'}, "
-                              f"its bytes hold {len(data)}")
+        check_offsets(offsets, len(data), "text column")
         self.data, self.offsets = data, offsets
 
     @classmethod
     def from_values(cls, values: Iterable[str | None]) -> TextColumn:
         parts = [NULL if v is None else v.encode("utf-8") for v in values]
-        offsets = np.zeros(len(parts) + 1, np.int64)
-        np.cumsum([len(p) for p in parts], out=offsets[1:])
+        offsets = offsets_of([len(p) for p in parts])
         data = np.frombuffer(b"".join(parts), np.uint8) if parts else np.zeros(0, np.uint8)
         return cls(data, offsets)
 
@@ -65,6 +76,10 @@ class TextColumn:
         values = (str(view[a:b], "utf-8") for a, b in zip(starts, ends, strict=True))
         return [None if v == null else v for v in values]
 
+    def values(self) -> list[str | None]:
+        """Every value, in order."""
+        return self.many(np.arange(len(self)))
+
     def arrays(self, name: str) -> dict[str, np.ndarray]:
         return {f"{name}.bytes": self.data, f"{name}.off": self.offsets}
 
@@ -73,15 +88,12 @@ class Ragged:
     """Lists of integers (CSR): ``values[offsets[i]:offsets[i + 1]]`` is list ``i``."""
 
     def __init__(self, offsets: np.ndarray, values: np.ndarray):
-        if len(offsets) == 0 or int(offsets[-1]) != len(values):
-            raise ColumnError(f"ragged column offsets end at {int(offsets[-1]) if len(offsets) else '-'}, "
-                              f"it holds {len(values)} values")
+        check_offsets(offsets, len(values), "ragged column")
         self.offsets, self.values = offsets, values
 
     @classmethod
     def from_lists(cls, lists: Sequence[Sequence[int]], dtype=np.int32) -> Ragged:
-        offsets = np.zeros(len(lists) + 1, np.int64)
-        np.cumsum([len(x) for x in lists], out=offsets[1:])
+        offsets = offsets_of([len(x) for x in lists])
         values = np.fromiter((v for x in lists for v in x), dtype, int(offsets[-1]))
         return cls(offsets, values)
 

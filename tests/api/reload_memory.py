@@ -13,8 +13,6 @@ keeps are not memory a reload keeps.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import json
 import os
 import sys
@@ -23,6 +21,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from zhengce.api.app import create_app
+from zhengce.api.reloading import release_memory
 from zhengce.index.corpus import load_document
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index, save_index
@@ -32,11 +31,7 @@ TOKEN = "reload-memory-token-0123456789"
 
 
 def rss_mb() -> float:
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: RssAnon as it is
-        pass
+    release_memory()
     for line in open("/proc/self/status"):
         if line.startswith("RssAnon"):
             return int(line.split()[1]) / 1024

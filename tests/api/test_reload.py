@@ -7,6 +7,7 @@ import threading
 
 from fastapi.testclient import TestClient
 
+from tests.api.reload_memory import point
 from zhengce.api.app import create_app
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index, save_index
@@ -57,16 +58,7 @@ def test_reload_refuses_a_broken_index_and_keeps_serving(fake_engine, tmp_path):
     assert client.get("/search", params={"q": "科技"}).status_code == 200
 
 
-def _point(target, build) -> None:
-    """Publish ``build`` at ``target`` the way save_index does (a symlink swap)."""
-    link = target.parent / ".swap"
-    os.symlink(build, link)
-    os.replace(link, target)
-
-
 def test_row7_concurrent_reloads_do_not_block(seed_docs, tmp_path, monkeypatch):
-    import os
-
     from tests.faulthook import Pause
 
     target = tmp_path / "idx"
@@ -82,7 +74,7 @@ def test_row7_concurrent_reloads_do_not_block(seed_docs, tmp_path, monkeypatch):
     pause = Pause(tmp_path / "f", "reload")
     for k, v in pause.env().items():
         monkeypatch.setenv(k, v)
-    _point(target, build_a)
+    point(target, build_a)
     first = threading.Thread(target=lambda: statuses.append(client.post("/admin/reload").status_code))
     statuses: list[int] = []
     first.start()
@@ -127,8 +119,6 @@ def test_reloads_do_not_grow_memory(tmp_path):
 
 
 def test_row13_the_build_being_served_is_never_pruned(seed_docs, tmp_path):
-    import os
-
     target = tmp_path / "idx"
     docs = list(seed_docs.values())
     save_index(build_index(docs[:4], FakeEmbedder())[0], target)
