@@ -112,7 +112,7 @@ class Answerer:
         if kind == DUTY:
             idx = self.engine.index
             units = aggregate_units(hits, focus=set(idx.query_tokens(topic)), tokenize=idx.query_tokens,
-                                   topic=topic)
+                                   topic=topic, source=lambda c: idx.original(c.doc_id)[c.start:c.end])
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
             # Citations stay in score order; a unit's clauses past the first k are kept too.
             cited = {cid for u in units for cid in u.clause_ids}

@@ -187,3 +187,32 @@ def test_a_unit_in_the_sentence_that_matches_the_question_comes_first():
     assert sentence_focus(clause, focus, tokenize, floor=0.5) == {"医保局": 0.5, "药监局": 1.0}
     assert [u.name for u in aggregate_units([hit], focus=focus, tokenize=tokenize)] == ["药监局", "医保局"]
     assert [u.name for u in aggregate_units([hit])] == ["医保局", "药监局"]  # no question words: as listed
+
+
+def test_each_unit_parenthesis_answers_for_the_task_before_it():
+    """A task list writes "…任务一。（公安部、水利部负责）任务二。（体育总局、公安部负责）": the
+    chunker moves the parentheses out of the clause text into its units, and the duty answer reads
+    them back from the source, so the units of the matching task come first, in their own order."""
+    from zhengce.index.corpus import parse_text
+    from zhengce.search.duty import paren_scopes, sentence_focus
+
+    source = ("（十八）持续推进改革。优化赛事审批流程。（公安部、水利部负责）"
+              "建立行业信用体系，建立“黑名单”制度。（体育总局、发展改革委、公安部负责）\n")
+    clause = next(c for c in parse_text(source, "d").clauses if c.units)
+    assert "负责" not in clause.text  # the parentheses live in the units, not the text
+    scopes = paren_scopes(clause, source[clause.start:clause.end])
+    assert len(scopes) == 2 and scopes[1].startswith("建立行业信用体系")
+
+    def tokenize(text):
+        return [w for w in ("信用", "黑名单", "审批", "赛事") if w in text]
+
+    focus = {"信用", "黑名单"}
+    hit = Hit(row=0, score=1.0, clause=clause, excerpt=clause.text, marks=[])
+    assert sentence_focus(clause, focus, tokenize) == {}  # the text alone names no unit
+    weights = sentence_focus(clause, focus, tokenize, floor=0.5, source=source[clause.start:clause.end])
+    assert weights == {"体育总局": 1.0, "发展改革委": 1.0, "公安部": 1.0, "水利部": 0.5}
+    assert list(weights) == ["体育总局", "发展改革委", "公安部", "水利部"]
+    ranked = aggregate_units([hit], focus=focus, tokenize=tokenize,
+                             source=lambda c: source[c.start:c.end])
+    assert [u.name for u in ranked] == ["体育总局", "发展改革委", "公安部", "水利部"]
+    assert [u.name for u in aggregate_units([hit])][:2] == ["公安部", "水利部"]  # without it: as listed
