@@ -5,8 +5,8 @@ and has two constants this script chooses on the dev split of the mixed corpus:
 
 * ``TITLE_BONUS`` — added to the score of a clause whose own title contains the question's
   topic verbatim ("加强科技成果转化服务力度" for "谁负责科技成果转化");
-* ``FOCUS_FLOOR`` — the weight left to a unit whose own sentence holds none of the question's
-  words while another unit of the same clause has a sentence that does.
+* ``FOCUS_FLOOR`` — the weight left to a unit whose own sentence (or task stretch) holds none of
+  the question's words while another unit of the same clause has one that does (0: left out).
 
 For every pair of candidates each dev duty question is answered once; a pair's score is the mean
 of "top unit right" and unit F1, and the pair is chosen by 5-fold cross-validation

@@ -185,7 +185,11 @@ def test_a_unit_in_the_sentence_that_matches_the_question_comes_first():
 
     focus = {"一致性", "评价", "认定"}
     assert sentence_focus(clause, focus, tokenize, floor=0.5) == {"医保局": 0.5, "药监局": 1.0}
-    assert [u.name for u in aggregate_units([hit], focus=focus, tokenize=tokenize)] == ["药监局", "医保局"]
+    assert [u.name for u in aggregate_units([hit], focus=focus, tokenize=tokenize)] == ["药监局"]
+    # a floor above 0 keeps the unit of the other sentence, below
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("zhengce.search.duty.FOCUS_FLOOR", 0.5)
+        assert [u.name for u in aggregate_units([hit], focus=focus, tokenize=tokenize)] == ["药监局", "医保局"]
     assert [u.name for u in aggregate_units([hit])] == ["医保局", "药监局"]  # no question words: as listed
 
 
@@ -214,5 +218,5 @@ def test_each_unit_parenthesis_answers_for_the_task_before_it():
     assert list(weights) == ["体育总局", "发展改革委", "公安部", "水利部"]
     ranked = aggregate_units([hit], focus=focus, tokenize=tokenize,
                              source=lambda c: source[c.start:c.end])
-    assert [u.name for u in ranked] == ["体育总局", "发展改革委", "公安部", "水利部"]
+    assert [u.name for u in ranked] == ["体育总局", "发展改革委", "公安部"]  # 水利部's task shares no word
     assert [u.name for u in aggregate_units([hit])][:2] == ["公安部", "水利部"]  # without it: as listed
