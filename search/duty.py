@@ -153,8 +153,10 @@ def aggregate_units(hits: list[Hit], relative: float = DUTY_RELATIVE, focus: set
         w = score[h.clause.id] / best if best > 0 else 0.0
         if w < relative:
             continue
-        factor = (sentence_focus(h.clause, focus, tokenize, source=source(h.clause) if source else "")
-                  if focus and tokenize else {})
+        factor = sentence_focus(h.clause, focus, tokenize) if focus and tokenize else {}
+        if not factor and focus and tokenize and source and len(h.clause.units) > 1:
+            # the source is read only when the text alone cannot tell the units apart
+            factor = sentence_focus(h.clause, focus, tokenize, source=source(h.clause))
         order = {name: i for i, name in enumerate(factor)}
         for u in sorted(h.clause.units, key=lambda u: order.get(u.name, 0)):
             weight = (LEAD_WEIGHT if u.role == LEAD else SUPPORT_WEIGHT) * factor.get(u.name, 1.0)
