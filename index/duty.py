@@ -41,7 +41,8 @@ from zhengce.index.aliases import Aliases
 from zhengce.index.model import CONVENTION, EXPLICIT, LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
 from zhengce.index.units import is_generic, list_names, looks_like_unit, make_unit, split_list, valid_names
 
-_PAREN = re.compile(r"\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+# A parenthesis, one level of nesting inside ("（…（试行）…负责）"); the duty answer reads the same ones.
+PAREN = re.compile(r"\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 _PIECE_SPLIT = re.compile(r"[,;。]")
 
 _LEAD_LABELS = ("牵头考核单位", "牵头单位", "牵头部门")
@@ -375,7 +376,7 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
         forms.extend(f"paren:{f}" for f in got[1])
         return ""
 
-    text = _PAREN.sub(paren, norm_text).strip()
+    text = PAREN.sub(paren, norm_text).strip()
     for name, rule in TEXT_RULES:
         if name == "labelled_line" and groups:
             continue

@@ -30,10 +30,11 @@ same as 0.0): it is off.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from zhengce.index.cleaning import normalize
+from zhengce.index.duty import PAREN
 from zhengce.index.model import LEAD, Clause
 from zhengce.search.hits import Hit
 
@@ -43,7 +44,6 @@ DUTY_RELATIVE = 0.85
 FOCUS_FLOOR = 0.0
 TITLE_BONUS = 0.0
 _SENTENCE = re.compile(r"[^。;；!?！？\n]+")
-_PAREN = re.compile(r"\([^()]*\)")
 
 
 @dataclass
@@ -86,31 +86,40 @@ def paren_scopes(clause: Clause, source: str) -> list[str]:
     """The stretches of the clause's source that its unit parentheses close: a task list's
     "…。（公安部、水利部负责）…。（体育总局负责）" gives each parenthesis the text since the one
     before it, its own names included. The parentheses are not in ``Clause.text`` (the chunker
-    moves them to ``Clause.units``), so they are read from the source as written."""
-    norm = unicodedata.normalize("NFKC", source)
+    moves them to ``Clause.units``), so they are read from the source, normalized as the chunker
+    normalizes it."""
+    norm = normalize(source)
     scopes, last = [], 0
-    for m in _PAREN.finditer(norm):
+    for m in PAREN.finditer(norm):
         if any(u.written in m.group(0) or u.name in m.group(0) for u in clause.units):
             scopes.append(norm[last:m.end()])
             last = m.end()
     return scopes
 
 
+def _placed(clause: Clause, pieces: list[str]) -> dict[str, list[int]] | None:
+    """Unit name -> the pieces naming it; ``None`` unless the units sit in different pieces."""
+    where = {u.name: [i for i, t in enumerate(pieces) if u.written in t or u.name in t] for u in clause.units}
+    return where if len({tuple(v) for v in where.values() if v}) >= 2 else None
+
+
 def sentence_focus(clause: Clause, focus: set[str], tokenize: Callable[[str], list[str]],
-                   floor: float | None = None, source: str = "") -> dict[str, float]:
+                   floor: float | None = None, source: Callable[[], str] | None = None) -> dict[str, float]:
     """Unit name -> weight in [floor, 1]: how much of ``focus`` the unit's own sentences hold,
     relative to the clause's best unit, in the order the units should be listed at equal
     weight (first named in the best-matching stretch first). The stretches are the text's
-    sentences; where the units are not in the text, the source's :func:`paren_scopes`.
-    Empty when the units do not sit in different stretches."""
+    sentences; where the units are not in the text, the :func:`paren_scopes` of ``source()``
+    (the clause's source span, read only then). Empty when the units do not sit in different
+    stretches."""
     floor = FOCUS_FLOOR if floor is None else floor
     if not focus:
         return {}
-    for pieces in (_sentences(clause), paren_scopes(clause, source) if source else []):
-        where = {u.name: [i for i, t in enumerate(pieces) if u.written in t or u.name in t] for u in clause.units}
-        if len({tuple(v) for v in where.values() if v}) >= 2:
-            break
-    else:
+    pieces = _sentences(clause)
+    where = _placed(clause, pieces)
+    if where is None and source is not None and len(clause.units) > 1:
+        pieces = paren_scopes(clause, source())
+        where = _placed(clause, pieces)
+    if where is None:
         return {}
     overlap = {i: len(focus & set(tokenize(pieces[i]))) for v in where.values() for i in v}
     best = max(overlap.values())
@@ -153,10 +162,8 @@ def aggregate_units(hits: list[Hit], relative: float = DUTY_RELATIVE, focus: set
         w = score[h.clause.id] / best if best > 0 else 0.0
         if w < relative:
             continue
-        factor = sentence_focus(h.clause, focus, tokenize) if focus and tokenize else {}
-        if not factor and focus and tokenize and source and len(h.clause.units) > 1:
-            # the source is read only when the text alone cannot tell the units apart
-            factor = sentence_focus(h.clause, focus, tokenize, source=source(h.clause))
+        span = (lambda c=h.clause: source(c)) if source else None
+        factor = sentence_focus(h.clause, focus, tokenize, source=span) if focus and tokenize else {}
         order = {name: i for i, name in enumerate(factor)}
         for u in sorted(h.clause.units, key=lambda u: order.get(u.name, 0)):
             weight = (LEAD_WEIGHT if u.role == LEAD else SUPPORT_WEIGHT) * factor.get(u.name, 1.0)

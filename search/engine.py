@@ -16,8 +16,8 @@ intent (``duty``, ``find``, ``precedent`` for draft clauses, see
 the dev split of the mixed corpus (``python -m zhengce.eval.ablation``; the table is
 ``eval/ABLATION.md``): one shared set (BM25 words 0.35, bigrams 0.35, dense 0.3) for duty and
 find questions, and a set of its own for draft clauses, which lean on the wording (0.63, 0.27,
-0.1; four of five folds chose it, all five gave dense 0.1). A separate set per intent for all three overfits (held out
-below the shared set); only the draft clauses' own set holds out.
+0.1; four of five folds chose it, all five gave dense 0.1). A separate set per intent for all
+three overfits (held out below the shared set); only the draft clauses' own set holds out.
 """
 
 from __future__ import annotations

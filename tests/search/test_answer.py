@@ -213,7 +213,7 @@ def test_each_unit_parenthesis_answers_for_the_task_before_it():
     focus = {"信用", "黑名单"}
     hit = Hit(row=0, score=1.0, clause=clause, excerpt=clause.text, marks=[])
     assert sentence_focus(clause, focus, tokenize) == {}  # the text alone names no unit
-    weights = sentence_focus(clause, focus, tokenize, floor=0.5, source=source[clause.start:clause.end])
+    weights = sentence_focus(clause, focus, tokenize, floor=0.5, source=lambda: source[clause.start:clause.end])
     assert weights == {"体育总局": 1.0, "发展改革委": 1.0, "公安部": 1.0, "水利部": 0.5}
     assert list(weights) == ["体育总局", "发展改革委", "公安部", "水利部"]
     ranked = aggregate_units([hit], focus=focus, tokenize=tokenize,
