@@ -4,8 +4,11 @@ jieba misses words it does not know and a typo breaks a word into pieces that ma
 nothing ("人才引近政策", "综合保锐区"); overlapping character bigrams still share most of
 their grams with the notice's wording. The field indexes each clause's title (twice),
 path, body and units as bigrams of CJK runs (and whole ASCII words), scored by BM25 with
-the same variant and constants as the word field (:mod:`zhengce.index.bm25`). It is
-stored in the index (``bm25_bigrams/``) so the index answers the same way tomorrow.
+the word field's variant and k1 (:mod:`zhengce.index.bm25`) and almost no length
+normalization: ``B`` = 0.1, chosen by dev cross-validation in four of five folds
+(``eval/ABLATION.md``, round 5), against 0.75 before; a long clause's grams are hardly
+diluted by its length. It is stored in the index (``bm25_bigrams/``) so the index answers
+the same way tomorrow.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from zhengce.index.model import Clause
 
 FIELD = "bigrams"
 DIR_NAME = "bm25_bigrams"
+B = 0.1  # length normalization of the field (the word field has bm25.B)
 _RUN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 # Grams too common to say anything (function characters and the notices' boilerplate).
 _FUNCTION_CHARS = set("的了和与及或等在是为对把被将其之以于")
@@ -54,7 +58,7 @@ def clause_bigrams(clause: Clause, title_boost: int = bm25.TITLE_BOOST) -> list[
 
 
 def build(rows: list[Clause]):
-    return bm25.build([clause_bigrams(c) for c in rows])
+    return bm25.build([clause_bigrams(c) for c in rows], b=B)
 
 
 def scores(model, query: str) -> np.ndarray:

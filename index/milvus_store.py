@@ -164,7 +164,7 @@ def build_milvus(docs: list[Document], embedder: Embedder, target: str | Path, u
     # The words field's statistics are kept with either engine: bm25_idf (answerability) reads them.
     tokens = [bm25.clause_tokens(c, tokenizer) for c in rows]
     grams = [bigrams.clause_bigrams(c) for c in rows]
-    sparse, sparse_bigrams = SparseBM25(), SparseBM25()
+    sparse, sparse_bigrams = SparseBM25(), SparseBM25(b=bigrams.B)
     sparse.count(tokens)
     sparse_bigrams.count(grams)
     vectors, embedded = embed_rows(rows, embedder, previous, show_progress=show_progress, cache_dir=cache_dir)

@@ -121,6 +121,8 @@ def build_settings() -> dict:
     from zhengce.index.calibration import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
 
     return {"passage": PASSAGE_VERSION, "bm25_fields": ["words", bigrams.FIELD],
+            "bm25_constants": {"k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST,
+                               "bigrams_b": bigrams.B},
             "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(Thesaurus.default())},
             "answerability_constants": {"weights": DEFAULT_WEIGHTS, "threshold": DEFAULT_THRESHOLD}}
 

@@ -74,3 +74,19 @@ def test_unknown_tokens_score_zero(corpus):
     ours = bm25.build(corpus)
     assert not bm25.scores(ours, ["完全不存在的词语xyz"]).any()
     assert not bm25.scores(ours, []).any()
+
+
+def test_bigram_field_scores_equal_rank_bm25_at_its_own_b(seed_docs):
+    """The bigram field keeps the word field's variant and k1 but its own length normalization."""
+    from zhengce.index import bigrams
+
+    rows = [c for d in seed_docs.values() for c in d.clauses if is_indexed(c)]
+    grams = [bigrams.clause_bigrams(c) for c in rows]
+    ours = bigrams.build(rows)
+    reference = LuceneIdfBM25(grams, k1=bm25.K1, b=bigrams.B)
+    for q in QUERIES + ["人才引近政策"]:
+        np.testing.assert_allclose(bigrams.scores(ours, q), reference.get_scores(bigrams.bigrams(q)),
+                                   rtol=1e-4, atol=1e-4)
+    # the constant matters: at the word field's b the same field scores otherwise
+    other = LuceneIdfBM25(grams, k1=bm25.K1, b=bm25.B)
+    assert not np.allclose(bigrams.scores(ours, QUERIES[1]), other.get_scores(bigrams.bigrams(QUERIES[1])), atol=1e-3)
