@@ -5,7 +5,7 @@ Fields: the clause title is indexed as a boosted field by repeating its tokens
 units. The scoring variant is Lucene's (idf = ln(1 + (N - df + 0.5)/(df + 0.5)),
 never negative), with k1 = 1.5 and b = 0.75, rank-bm25's defaults. Scores are
 the textbook ones (with the (k1 + 1) numerator), equal to rank-bm25's. A lower b ranked
-better on dev (0.4: +0.009 nDCG@10 held out) but moved the answerability signals, which
+better on dev (0.4: +0.007 nDCG@10 held out) but moved the answerability signals, which
 read this field's scores: their choice held out 0.843 against 0.893, so b stays
 (``eval/ABLATION.md``, round 5).
 """

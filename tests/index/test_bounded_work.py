@@ -74,7 +74,7 @@ def test_row2_chunking_is_linear_50000_numbered_lines_under_5_s():
     text = "关于印发测试的通知\n" + "".join(f"一、第{i}项工作由科技局负责落实。\n" for i in range(50_000))
     # CPU time of this thread: the bound is on the work done, not on what other processes on a
     # shared machine take (wall time ran 6x longer at a load average of 12 on 2 cores), nor on
-    # what other threads of the test process (a Milvus Lite client's keepalive pings) spend.
+    # what other threads the test process may still run (gRPC clients left by earlier tests).
     t0 = time.thread_time()
     doc = parse_text(text, "many")
     seconds = time.thread_time() - t0
