@@ -121,8 +121,8 @@ def build_settings() -> dict:
     from zhengce.index.calibration import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
 
     return {"passage": PASSAGE_VERSION, "bm25_fields": ["words", bigrams.FIELD],
-            "bm25_constants": {"k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST,
-                               "bigrams_b": bigrams.B},
+            "bm25_constants": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B,
+                               "title_boost": bm25.TITLE_BOOST, "bigrams_b": bigrams.B},
             "query": {"normalize": "nfkc+opencc-t2s", "thesaurus_terms": len(Thesaurus.default())},
             "answerability_constants": {"weights": DEFAULT_WEIGHTS, "threshold": DEFAULT_THRESHOLD}}
 
@@ -155,7 +155,6 @@ def build_index(docs: list[Document], embedder: Embedder, *, faiss_kind: str = "
         "format_version": FORMAT_VERSION,
         "embedder": {"name": embedder.name, "dim": int(embedder.dim)},
         "tokenizer": {"name": tokenizer.kind, "dict_hash": tokenizer.dict_hash},
-        "bm25": {"method": bm25.METHOD, "k1": bm25.K1, "b": bm25.B, "title_boost": bm25.TITLE_BOOST},
         **build_settings(),
         "faiss": {"kind": kind, "requested": faiss_kind},
         "corpus_hash": corpus_hash(rows),

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from zhengce.index.cleaning import normalize
 from zhengce.index.duty import PAREN
-from zhengce.index.model import LEAD, Clause
+from zhengce.index.model import LEAD, Clause, Unit
 from zhengce.search.hits import Hit
 
 LEAD_WEIGHT = 1.0
@@ -82,6 +82,11 @@ def _sentences(clause: Clause) -> list[str]:
     return [m.group(0) for m in _SENTENCE.finditer(clause.text)]
 
 
+def _names(unit: Unit, text: str) -> bool:
+    """Whether ``text`` names ``unit``, as written or by its canonical name."""
+    return unit.written in text or unit.name in text
+
+
 def paren_scopes(clause: Clause, source: str) -> list[str]:
     """The stretches of the clause's source that its unit parentheses close: a task list's
     "…。（公安部、水利部负责）…。（体育总局负责）" gives each parenthesis the text since the one
@@ -91,7 +96,7 @@ def paren_scopes(clause: Clause, source: str) -> list[str]:
     norm = normalize(source)
     scopes, last = [], 0
     for m in PAREN.finditer(norm):
-        if any(u.written in m.group(0) or u.name in m.group(0) for u in clause.units):
+        if any(_names(u, m.group(0)) for u in clause.units):
             scopes.append(norm[last:m.end()])
             last = m.end()
     return scopes
@@ -99,7 +104,7 @@ def paren_scopes(clause: Clause, source: str) -> list[str]:
 
 def _placed(clause: Clause, pieces: list[str]) -> dict[str, list[int]] | None:
     """Unit name -> the pieces naming it; ``None`` unless the units sit in different pieces."""
-    where = {u.name: [i for i, t in enumerate(pieces) if u.written in t or u.name in t] for u in clause.units}
+    where = {u.name: [i for i, t in enumerate(pieces) if _names(u, t)] for u in clause.units}
     return where if len({tuple(v) for v in where.values() if v}) >= 2 else None
 
 
