@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhengce.index.model import Clause, DocMeta, Unit
+from zhengce.search import duty
 from zhengce.search.answer import Answerer, unit_directory
 from zhengce.search.duty import (
     LEAD_WEIGHT,
@@ -70,6 +71,16 @@ def test_aggregation_arithmetic():
     ranked = aggregate_units(hits)
     assert ranked[0].name == "市科技局"  # 1.45 against 1.40
     assert [u.name for u in ranked] == sorted(units, key=lambda n: -units[n].score)
+
+
+def test_relative_cutoff_is_read_when_called(monkeypatch):
+    """The cutoff is the module's constant at call time (eval.duty_cv varies it), or the argument."""
+    hits = [_hit("a", 1.0, [("市科技局", "lead")]), _hit("b", 0.82, [("市财政局", "lead")])]
+    monkeypatch.setattr(duty, "DUTY_RELATIVE", 0.85)
+    assert [u.name for u in aggregate_units(hits)] == ["市科技局"]
+    monkeypatch.setattr(duty, "DUTY_RELATIVE", 0.8)
+    assert [u.name for u in aggregate_units(hits)] == ["市科技局", "市财政局"]
+    assert [u.name for u in aggregate_units(hits, relative=0.9)] == ["市科技局"]
 
 
 def test_duty_sentence_reads_naturally():
