@@ -255,9 +255,14 @@ _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
-_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?P<verb>负责|承担|承办|主管|会同|牵头)")
+_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}"
+                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与)")
+_SUPPORT_VERBS = ("配合", "协助", "协办", "参与")
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
 _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
+# Where the task begins after "会同Y": its verb ("…会同省科技厅制定…").
+_TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
+                         r"统筹|共同|联合|进一步|对|在|于|做|抓)")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
 _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
 
@@ -271,8 +276,23 @@ def _named(body: str) -> list[str]:
                                                            and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
 
 
+def _cut_task(body: str) -> str | None:
+    """The unit list before the task's verb: "省科技厅制定…" -> "省科技厅" (``None``: no such verb). A verb-like word
+    inside a name is not a cut: the stretch before it must end a unit ("中华全国妇女|联合会" does
+    not) and the stretch it starts must not ("市委组织部" does)."""
+    for t in _TASK_START.finditer(body, 2):
+        stretch = re.split(r"[、,;]", body[t.start():], maxsplit=1)[0]
+        if looks_like_unit(body[:t.start()]) and not looks_like_unit(stretch):
+            return body[:t.start()]
+    return None
+
+
 def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
-    """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…"."""
+    """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…".
+
+    A unit that only 配合 / 协助 / 参与 supports; beside it, the units that 负责 lead
+    ("省工业和信息化厅负责，省财政厅配合"): the sentence names both roles.
+    """
     groups: list[_Group] = []
     for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
         m = _SUBJECT.match(seg.strip())
@@ -281,12 +301,20 @@ def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
             continue
         if m["verb"] == "会同":
             groups.append(_Group(names, "lead"))
-            w = _WITH.match(seg.strip()[m.end():])
-            support = _named(w["list"]) if w else []
+            w = _WITH.match(seg.strip()[m.end():])  # "…会同省科技厅制定…": the units, not the task
+            cut = _cut_task(w["list"]) if w else None
+            support = _named(_take_units(cut)) if cut else _named(w["list"]) if w else []
             if support:
                 groups.append(_Group(support, "support"))
+        elif m["verb"] in _SUPPORT_VERBS:
+            if m["verb"] != "参与" or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
+                groups.append(_Group(names, "support"))  # "…共同参与" "X和参与…的Y" are no duty
         else:
             groups.append(_Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+    if any(g.kind == "support" for g in groups) and not any(g.kind == "lead" for g in groups):
+        for g in groups:
+            if g.kind == "listed":
+                g.kind = "lead"
     return groups
 
 

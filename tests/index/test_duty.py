@@ -235,6 +235,24 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
       ("工业和信息化部", "support", "explicit"), ("农业农村部", "support", "explicit"),
       ("银保监会", "support", "explicit")]),
     ("各级财政部门要会同有关方面研究制定绩效考核办法。", [("各级财政部门", "lead", "explicit")]),
+    # 会同 + the units + the task's verb (ours): the list stops where the task begins, and a
+    # verb-like word inside a name ("组织部", "联合会") is no cut
+    ("省工业和信息化厅要会同省科技厅制定工业互联网平台培育计划。",
+     [("省工业和信息化厅", "lead", "explicit"), ("省科技厅", "support", "explicit")]),
+    ("财政部会同中央组织部、中华全国妇女联合会组织开展试点。",
+     [("财政部", "lead", "explicit"), ("中央组织部", "support", "explicit"),
+      ("中华全国妇女联合会", "support", "explicit")]),
+    # X负责，Y配合 (ours): the sentence names both roles, so the unit that 负责 leads
+    ("省工业和信息化厅负责,省财政厅配合,长期推进。",
+     [("省工业和信息化厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    ("市场监管总局负责组织实施,工业和信息化部、商务部配合做好相关工作。",
+     [("市场监管总局", "lead", "explicit"), ("工业和信息化部", "support", "explicit"),
+      ("商务部", "support", "explicit")]),
+    # 要参与 is a duty (quoted from eval/corpus/govcn); 参与 with no modal is a word of the task
+    ("教育行政部门要参与小区配套幼儿园规划、建设、验收、移交等各个环节的工作。",
+     [("教育行政部门", "support", "explicit")]),
+    ("构建政府性融资担保机构和银行业金融机构共同参与、合理分险的银担合作机制。", []),
+    ("鼓励地方政府和参与银担合作的银行业金融机构加大支持。", []),
     # 由X + verb (the agent): the first verb after which the words are unit names
     ("国务院常务会议的组织工作由国务院办公厅负责,文件于会前送达。", [("国务院办公厅", "support", "listed")]),
     ("行政法规的解释工作由国务院法制机构承办。", [("国务院法制机构", "support", "listed")]),
