@@ -1,4 +1,4 @@
-"""Deadlines of tasks: "2019年底前完成", "2020年6月底前", "5月底完成", "长期坚持".
+"""Deadlines of tasks: "2019年底前完成", "2020年6月底前", "5月底完成", "2025年第三季度前", "长期坚持".
 
 A deadline is read from where notices state one, in order:
 
@@ -23,9 +23,12 @@ _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2}
 _MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?:底|末)(?:前|之前)?(?:完成|前完成)?")
 _YEAR_END = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:底|年底|末)(?:前|之前)?(?:完成)?")
 _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
+_QUARTER = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成)?")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Running text: only phrases that say "by" (前) or "done" (完成).
 _IN_TEXT = re.compile(
-    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年)?(?:前|之前)(?:完成)?"
+    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年|第?[一二三四1-4]季度(?:末|底)?)?"
+    r"(?:前|之前)(?:完成)?"
     r"|(?:(?:19|20)\d{2}年)?\d{1,2}月底(?:前)?完成)"
 )
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*(?P<v>[^;。\n)]+)")
@@ -45,7 +48,7 @@ def parse_deadline(raw: str, default_year: int | None = None, strict: bool = Tru
         return None
     if _ONGOING.match(text):
         return Deadline(text, None, True)
-    for pattern in (_FULL_DATE, _MONTH_END, _YEAR_END, _HALF):
+    for pattern in (_FULL_DATE, _MONTH_END, _YEAR_END, _HALF, _QUARTER):
         m = pattern.search(text)
         if not m or (strict and len(text) - (m.end() - m.start()) > 4):
             continue
@@ -56,6 +59,8 @@ def parse_deadline(raw: str, default_year: int | None = None, strict: bool = Tru
             iso = f"{year:04d}-{int(m['m']):02d}-{int(m['d']):02d}"
         elif pattern is _MONTH_END:
             iso = _last_day(year, int(m["m"]))
+        elif pattern is _QUARTER:
+            iso = _last_day(year, 3 * _QUARTERS[m["q"]])
         elif pattern is _HALF:
             iso = f"{year:04d}-06-30" if m["h"] in ("上半年", "年中") else f"{year:04d}-12-31"
         else:

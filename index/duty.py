@@ -25,6 +25,10 @@ A parenthesis counts only when every list in it is a list of unit names
 Outside parentheses, :data:`TEXT_RULES` read labelled lines (``牵头单位：…；配合单位：…``)
 and phrases (``由X牵头，会同Y、Z``, ``由X牵头，Y配合``).
 
+A labelled list may mark its lead in place ("责任单位：省发展改革委（牵头）、省财政厅":
+:func:`lead_marks`). When nothing above names a unit, prose rules read sentences:
+"X负责…", "X会同Y…" (the list stops at the task's verb), "X负责，Y配合" (both roles named).
+
 Roles: ``lead`` only where the text says so (牵头) or a stated convention does (the
 first-listed unit of every later list, basis ``convention``); the first of a labelled
 ``责任单位`` list keeps the lead role this project gave it before (basis ``listed_first``);
@@ -51,6 +55,8 @@ _LISTED_LABELS = ("责任单位", "责任部门", "负责部门", "负责单位"
 _DUTY_LABEL = "|".join(_LEAD_LABELS + _SUPPORT_LABELS + _LISTED_LABELS)
 _ANY_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,8}):(?P<body>.*)$")
 
+# A lead marked in place inside a list: "省发展改革委（牵头）、省财政厅".
+_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门)\)")
 _CONVENTION = re.compile(r"(?:排在|列|排)?(?:第一位|首位)(?:的)?(?:部门|单位|者)?为牵头(?:部门|单位)")
 _IMPLIED = re.compile(r"以下(?:均|都)?(?:需|由)(?P<list>.+?)(?:负责)?落实")
 
@@ -101,17 +107,41 @@ def rule_implied(piece: str, ctx: DutyContext) -> list[_Group] | None:
     return []
 
 
+def lead_marks(body: str) -> tuple[str, set[str]]:
+    """A list that marks its lead in place ("省发展改革委（牵头）、省财政厅"): the list without
+    the marks, and the names they followed."""
+    marked = {names[-1] for m in _LEAD_MARK.finditer(body) if (names := list_names(body[:m.start()]))}
+    return _LEAD_MARK.sub("", body), marked
+
+
+def _promote(groups: list[_Group], marked: set[str]) -> list[_Group]:
+    """The marked names of a listed or support group become a lead group of their own, first."""
+    if not marked:
+        return groups
+    out: list[_Group] = []
+    for g in groups:
+        lead = [n for n in g.names if n in marked]
+        if g.kind == "lead" or not lead:
+            out.append(g)
+            continue
+        out.append(_Group(lead, "lead"))
+        rest = [n for n in g.names if n not in marked]
+        if rest:
+            out.append(_Group(rest, g.kind, labelled=g.labelled))
+    return out
+
+
 def rule_label(piece: str, ctx: DutyContext) -> list[_Group] | None:
     m = _ANY_LABEL.match(piece)
     if not m:
         return None
-    label, body = m["label"], m["body"]
+    label, (body, marked) = m["label"], lead_marks(m["body"])
     if label.endswith(_LEAD_LABELS) or label in _LEAD_LABELS:
         return [_Group(list_names(body), "lead")]
     if label in _SUPPORT_LABELS:
-        return [_Group(list_names(body), "support")]
+        return _promote([_Group(list_names(body), "support")], marked)
     if label in _LISTED_LABELS:
-        return [_Group(list_names(body), "listed", labelled=True)]
+        return _promote([_Group(list_names(body), "listed", labelled=True)], marked)
     return []  # another label ("适用范围：…"): read, holds no units
 
 
@@ -222,7 +252,8 @@ def _take_units(body: str) -> str:
 def rule_labelled_lines(text: str, ctx: DutyContext) -> list[_Group]:
     groups = []
     for m in _LINE.finditer(text):
-        got = rule_label(f"{m['label']}:{_take_units(m['body'])}", ctx) or []
+        body, marked = lead_marks(m["body"])
+        got = _promote(rule_label(f"{m['label']}:{_take_units(body)}", ctx) or [], marked)
         groups.extend(g for g in got if valid_names(g.names))
     return groups
 
@@ -253,7 +284,7 @@ def rule_convention_sentence(text: str, ctx: DutyContext) -> list[_Group]:
 
 _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
-_DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|根据职责)?(?:分别|共同|统一)?"
+_DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}"
                       r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与)")

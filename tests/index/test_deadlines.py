@@ -16,6 +16,9 @@ from zhengce.index.deadlines import find_deadline, parse_deadline
     ("5月底完成", None, None, False),       # no year known: raw only, never a guessed year
     ("2020年12月31日前", None, "2020-12-31", False),
     ("2020年上半年", None, "2020-06-30", False),
+    ("2025年第三季度前完成", None, "2025-09-30", False),
+    ("2026年一季度末", None, "2026-03-31", False),
+    ("2024年4季度", None, "2024-12-31", False),
     ("长期坚持", 2019, None, True),
     ("持续推进", None, None, True),
 ])
@@ -29,6 +32,7 @@ def test_where_deadlines_are_read():
     assert find_deadline(normalize("完成时限：2020年6月底前")).iso == "2020-06-30"
     assert find_deadline(normalize("开展考核。（5月底完成，牵头考核单位：国务院办公厅）"), 2019).iso == "2019-05-31"
     assert find_deadline(normalize("各地要于2019年底前完成清理。")).raw == "2019年底前完成"
+    assert find_deadline(normalize("出台实施细则，2025年第二季度前完成。")).iso == "2025-06-30"
     # ordinary words are no deadline in running text
     assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None
     assert find_deadline(normalize("到2025年，体育竞赛表演产业总规模达到2万亿元。")) is None

@@ -248,6 +248,10 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("市场监管总局负责组织实施,工业和信息化部、商务部配合做好相关工作。",
      [("市场监管总局", "lead", "explicit"), ("工业和信息化部", "support", "explicit"),
       ("商务部", "support", "explicit")]),
+    # 按职责配合 (ours): the scope words before the verb, as before 负责
+    ("省交通运输厅牵头负责,省财政厅、省自然资源厅按职责配合。",
+     [("省交通运输厅", "lead", "explicit"), ("省财政厅", "support", "explicit"),
+      ("省自然资源厅", "support", "explicit")]),
     # 要参与 is a duty (quoted from eval/corpus/govcn); 参与 with no modal is a word of the task
     ("教育行政部门要参与小区配套幼儿园规划、建设、验收、移交等各个环节的工作。",
      [("教育行政部门", "support", "explicit")]),
@@ -273,3 +277,17 @@ def test_prose_duty_forms(text, expected):
 def test_prose_rules_yield_to_a_task_lists_own_duty_line():
     text = "市科技局负责组织实施。(责任单位:市工信局、市财政局)"
     assert [n for n, *_ in units(text, level="city")] == ["市工信局", "市财政局"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lead marked in place inside a labelled list, on a line and in a parenthesis (ours)
+    ("推进数据要素市场化配置改革。责任单位:省发展改革委(牵头)、省数据局、省财政厅。",
+     [("省发展改革委", "lead", "explicit"), ("省数据局", "support", "listed"), ("省财政厅", "support", "listed")]),
+    ("推进数据要素市场化配置改革。(责任单位:省数据局、省发展改革委(牵头单位)、省财政厅)",
+     [("省发展改革委", "lead", "explicit"), ("省数据局", "support", "listed"), ("省财政厅", "support", "listed")]),
+    # without the mark the first listed unit keeps its listed_first lead
+    ("推进数据要素市场化配置改革。责任单位:省发展改革委、省数据局。",
+     [("省发展改革委", "lead", "listed_first"), ("省数据局", "support", "listed")]),
+])
+def test_a_lead_marked_in_place(text, expected):
+    assert units(normalize(text), level="province") == expected
