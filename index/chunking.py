@@ -21,7 +21,9 @@ A numbered line whose text is only a title is a ``heading``; one with a body
 is an ``item`` whose title is its first sentence. Un-numbered paragraphs are
 clauses of their own, except under a markdown heading, whose paragraphs are
 that section's body. Page-break fragments (a line cut mid-sentence, continued
-after blank lines) are joined into one paragraph.
+after blank lines) are joined into one paragraph. A line that is only a duty
+parenthesis ("（X、Y按职责分工负责）") is no clause: its units and deadline go to the task
+it closes (the item whose sub-items it follows, else the clause above it).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from zhengce.index.aliases import Aliases
 from zhengce.index.cleaning import Line, ends_sentence
 from zhengce.index.deadlines import find_deadline
-from zhengce.index.duty import DutyContext, find_duties
+from zhengce.index.duty import DutyContext, find_duties, merge_units
 from zhengce.index.model import (
     BULLET,
     HEADING,
@@ -262,6 +264,14 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                 top.closed = True  # a span is contiguous: the rest become paragraphs of their own
             parent = top or root
             units, text, deadline = duties(joined)
+            if units and top is not None and not text.strip():
+                # A line that is only a duty parenthesis closes the task above it: the item whose
+                # sub-items it follows ("（三）…。1.…2.…（X、Y按职责分工负责）"), else the last one.
+                task = top.parent if top.kind in (ITEM, BULLET) and top.parent is not None \
+                    and top.parent.kind == ITEM else top
+                task.units = merge_units(task.units + units)
+                task.deadline = task.deadline or deadline
+                continue
             node = _Node(99, PARAGRAPH, "", child_seg(parent, "p", None), first_sentence(text, 30),
                          [text], start, end, top, units, deadline=deadline)
             nodes.append(node)

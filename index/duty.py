@@ -406,7 +406,7 @@ def _roles(groups: list[_Group], ctx: DutyContext) -> list[tuple[str, str, str]]
     return out
 
 
-def _merge(units: list[Unit]) -> tuple[Unit, ...]:
+def merge_units(units: list[Unit] | tuple[Unit, ...]) -> tuple[Unit, ...]:
     """One entry per canonical name; lead wins over support."""
     by_name: dict[str, Unit] = {}
     for u in units:
@@ -452,4 +452,4 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
     if units and implied_before:
         units += [make_unit(s, SUPPORT, CONVENTION, ctx.aliases, ctx.level) for s in implied_before]
         forms.append("implied")
-    return Duties(_merge(units), text, tuple(forms))
+    return Duties(merge_units(units), text, tuple(forms))

@@ -181,3 +181,19 @@ def test_all_numbering_levels_nest_full_and_half_width_alike():
     assert by_title["第二点"].id.endswith(".o2")
     assert by_title["落实到位"].parent_id == by_title["加强统筹"].id
     assert by_title["强化保障"].parent_id == by_title["组织实施"].id
+
+
+def test_a_line_that_is_only_a_duty_parenthesis_closes_the_task_above():
+    # the form of provincial opinions (ours): a task's sub-items, then one line naming its units
+    text = ("关于促进民营经济发展的若干意见\n一、加大政策支持\n（一）完善融资支持政策。\n"
+            "1. 健全融资风险市场化分担机制。\n2. 支持民营中小企业发行债券。\n"
+            "（省地方金融管理局、省财政厅按职责分工负责，2025年底前完成）\n"
+            "（二）强化用工保障。畅通人才流动渠道。\n（省人力资源社会保障厅牵头）\n")
+    doc = parse_text(text, "closing")
+    by_title = {c.title: c for c in doc.clauses}
+    task, other = by_title["完善融资支持政策"], by_title["强化用工保障"]
+    assert [u.name for u in task.units] == ["省地方金融管理局", "省财政厅"]
+    assert task.deadline.iso == "2025-12-31"
+    assert [(u.name, u.role) for u in other.units] == [("省人力资源社会保障厅", "lead")]
+    assert not by_title["健全融资风险市场化分担机制"].units and not by_title["支持民营中小企业发行债券"].units
+    assert not [c for c in doc.clauses if not c.title and not c.text]  # no empty clause is left behind
