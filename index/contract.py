@@ -146,6 +146,10 @@ class IndexReader(Protocol):
     def match_units(self, spelling: str) -> list[str]:
         """Unit names for a user's spelling: the index's own aliases, exact, or contained."""
 
+    def unit_spellings(self) -> dict[str, str]:
+        """Every spelling a question may use for a unit the index holds, with its unit name: the
+        names themselves and the index's own aliases of them ("省发改委" -> "省发展改革委")."""
+
     def unit_rows(self, name: str) -> np.ndarray:
         """Rows of the clauses naming a unit (ascending)."""
 

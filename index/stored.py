@@ -147,6 +147,16 @@ class StoredIndex:
             return [unit]
         return [name for name in self.store.unit_names if unit and unit in name]
 
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        held = self.store.unit_pos
+        out = {alias: name for alias, name in self.aliases.table().items() if name in held}
+        out.update((name, name) for name in self.store.unit_names)
+        return out
+
+    def unit_spellings(self) -> dict[str, str]:
+        return dict(self._spellings)
+
     def unit_rows(self, name: str) -> np.ndarray:
         return self.unit_postings(name)[0]
 

@@ -87,7 +87,7 @@ class Answerer:
         t0 = time.perf_counter()
         question, note = cut_query(question)  # before tokenizing and embedding: bounded cost
         k = k or self.k
-        intent = detect(question, self.engine.index.unit_names())
+        intent = detect(question, self.engine.index.unit_spellings())
         years = comparison_years(question)
         if years and intent.kind != UNIT:
             answer = self.compare_answer(question, years, mode or self.mode, filters)

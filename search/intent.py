@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from zhengce.index.thesaurus import normalize_query
@@ -80,17 +80,21 @@ def topic_of(question: str) -> str:
 
 
 def named_unit(question: str, units: Iterable[str]) -> str | None:
-    """The longest known unit name the question contains."""
+    """The longest known unit name (or spelling, when ``units`` maps spellings to names) the
+    question contains, as written in the question."""
     q = _normalize(question)
     found = [u for u in units if u and u in q]
     return max(found, key=len) if found else None
 
 
-def detect(question: str, units: Iterable[str] = ()) -> Intent:
+def detect(question: str, units: Iterable[str] | Mapping[str, str] = ()) -> Intent:
+    """The intent of a question; ``units`` are the index's unit names, or its spellings mapped to
+    the names (:meth:`IndexReader.unit_spellings`: "省发改委负责哪些工作" names 省发展改革委)."""
     q = _normalize(question)
-    unit = named_unit(q, units)
-    if unit and any(re.search(p, q.replace(unit, "", 1)) for p in UNIT_TASK_PATTERNS) and "谁" not in q:
-        return Intent(UNIT, q.replace(unit, "", 1).strip() or q, unit)
+    spelled = named_unit(q, units)
+    if spelled and any(re.search(p, q.replace(spelled, "", 1)) for p in UNIT_TASK_PATTERNS) and "谁" not in q:
+        unit = units[spelled] if isinstance(units, Mapping) else spelled
+        return Intent(UNIT, q.replace(spelled, "", 1).strip() or q, unit)
     if is_duty(q):
         return Intent(DUTY, topic_of(q))
     return Intent(FIND, q)

@@ -51,6 +51,7 @@ def test_the_clause_side_is_the_local_store_with_its_aliases_thesaurus_and_calib
         assert all(np.array_equal(a, b) for a, b in zip(milvus.unit_postings(name), local.unit_postings(name),
                                                            strict=True))
     assert milvus.match_units("市科学技术局") == local.match_units("市科学技术局") == ["市科技局"]
+    assert milvus.unit_spellings() == local.unit_spellings() and local.unit_spellings()["市科学技术局"] == "市科技局"
     assert milvus.rewrite_query("發改委找工作") == local.rewrite_query("發改委找工作")
     assert milvus.bm25_fields() == local.bm25_fields() == ("words", "bigrams")
     tokens = local.query_tokens("科技贷款风险补偿资金池 火星")

@@ -133,6 +133,17 @@ def test_unit_question_groups_by_document(fake_engine):
     assert "000_839afbcfa68b4ffc#2.5.12" in group["lead"]
 
 
+def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
+    spellings = fake_engine.index.unit_spellings()
+    assert spellings["市科学技术局"] == "市科技局" and spellings["市科技局"] == "市科技局"
+    assert set(spellings.values()) <= set(fake_engine.index.unit_names())  # only units it holds
+    by_alias = Answerer(fake_engine).ask("市科学技术局负责哪些工作")
+    by_name = Answerer(fake_engine).ask("市科技局负责哪些工作")
+    assert by_alias.intent == UNIT and by_alias.units[0].name == "市科技局"
+    assert [h.clause.id for h in by_alias.citations] == [h.clause.id for h in by_name.citations]
+    assert detect("市科学技术局负责哪些工作", ["市科技局"]).kind != UNIT  # names alone: no match
+
+
 def test_find_intent_answers_with_top_clause(fake_engine):
     answer = Answerer(fake_engine).ask("科技型企业研发费用后补助")
     assert answer.intent == FIND and answer.answerable and answer.citations
