@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         report["families"][name] = {
             "chosen": str(cv.chosen), "dev CV estimate": round(cv.estimate, 4),
             "± over folds": round(cv.spread, 4), "fold choices": [str(c) for c in cv.fold_choices],
-            "test at the choice (reported only)": round(mean_score()(test, cv.chosen), 4)}
+            "test at the choice (reported only)": round(mean_score()(test, cv.chosen), 4),
+            "dev, in-sample": {str(t): round(v, 4) for t, v in cv.curve.items()}}
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
