@@ -27,7 +27,9 @@ and phrases (``由X牵头，会同Y、Z``, ``由X牵头，Y配合``).
 
 A labelled list may mark its lead in place ("责任单位：省发展改革委（牵头）、省财政厅":
 :func:`lead_marks`). When nothing above names a unit, prose rules read sentences:
-"X负责…", "X会同Y…" (the list stops at the task's verb), "X负责，Y配合" (both roles named).
+"X负责…", "X会同Y…" (the list stops at the task's verb), "X负责，Y配合" (both roles named),
+"由X负责", "由X商Y制定" (X leads, Y is consulted), "X是…的主管单位". Role words ("主管单位",
+"登记管理机关") name nobody.
 
 Roles: ``lead`` only where the text says so (牵头) or a stated convention does (the
 first-listed unit of every later list, basis ``convention``); the first of a labelled
@@ -294,6 +296,10 @@ _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单�
 # Where the task begins after "会同Y": its verb ("…会同省科技厅制定…").
 _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
                          r"统筹|共同|联合|进一步|对|在|于|做|抓)")
+# "由X商Y…": X acts after consulting Y (both unit names, no verb between).
+_CONSULT = re.compile(r"(?P<x>[^,。;商]{2,30}?)商(?P<y>[^,。;商]{2,30}?(?:部门|机构|机关|局|委|部|署|厅))")
+_COMPETENT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:是|为)[^,。;]{0,40}?的?"
+                        r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门)$")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
 _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
 
@@ -350,16 +356,31 @@ def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
 
 
 def rule_agent(text: str, ctx: DutyContext) -> list[_Group]:
-    """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理"."""
+    """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理";
+    "由X商Y制定": X acts (leads), Y is consulted (supports)."""
     groups = []
     for seg in _SEGMENTS.split(text):
         for by in re.finditer("由", seg):
+            consulted = _CONSULT.match(seg, by.end())
+            if consulted and (x := _named(consulted["x"])) and (y := _named(consulted["y"])):
+                groups += [_Group(x, "lead"), _Group(y, "support")]
+                break
             # the first verb after which the words since 由 are unit names ("…事务管理所承担")
             for verb in _AGENT_VERB.finditer(seg, by.end() + 2, by.end() + 42):
                 names = _named(seg[by.end():verb.start()])
                 if names and "由" not in seg[by.end():verb.start()]:
                     groups.append(_Group(names, "listed"))
                     break
+    return groups
+
+
+def rule_competent(text: str, ctx: DutyContext) -> list[_Group]:
+    """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关"."""
+    groups = []
+    for seg in _SEGMENTS.split(text):
+        m = _COMPETENT.match(seg.strip())
+        if m and (names := _named(m["list"])):
+            groups.append(_Group(names, "lead" if m["role"].startswith("牵头") else "listed"))
     return groups
 
 
@@ -376,6 +397,7 @@ TEXT_RULES = [
 PROSE_RULES = [
     ("subject", rule_subject),
     ("agent", rule_agent),
+    ("competent", rule_competent),
     ("host", rule_host),
 ]
 

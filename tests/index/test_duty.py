@@ -262,6 +262,14 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("行政法规的解释工作由国务院法制机构承办。", [("国务院法制机构", "support", "listed")]),
     ("由上海市医药集中招标采购事务管理所承担联合采购办公室日常工作。",
      [("上海市医药集中招标采购事务管理所", "support", "listed")]),
+    # 由X商Y: X acts, Y is consulted (quoted from eval/corpus/govcn; before, "X商Y" was one name)
+    ("具体办法由国务院专利行政部门商国务院司法行政部门另行制定。",
+     [("国务院专利行政部门", "lead", "explicit"), ("国务院司法行政部门", "support", "explicit")]),
+    # X是…的主管单位 / 登记管理机关 (quoted; ours): the competent unit; a role word names nobody
+    ("国务院办公厅是全国政务新媒体工作的主管单位。主管单位负责推进、指导、协调、监督政务新媒体工作。",
+     [("国务院办公厅", "support", "listed")]),
+    ("国务院民政部门是全国社会团体的登记管理机关。", [("国务院民政部门", "support", "listed")]),
+    ("业务主管单位负责社会团体的日常管理。", []),
     # the office of a working group "设在" its host units (ours)
     ("领导小组办公室设在省发展改革委、省财政厅,承担日常工作。",
      [("省发展改革委", "support", "listed"), ("省财政厅", "support", "listed")]),
