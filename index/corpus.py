@@ -17,6 +17,7 @@ from zhengce.index.chunking import build_clauses
 from zhengce.index.cleaning import find_lines
 from zhengce.index.model import DocMeta, Document, Span
 from zhengce.index.reading import ReadError, read_file
+from zhengce.index.text_tables import read_tab_tables
 from zhengce.index.walk import Skipped, collect
 
 
@@ -34,6 +35,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
     ``outline`` the task tables' outline marks (:class:`~zhengce.index.reading.OutlineMark`).
     """
     lines, inline_junk = find_lines(original)
+    lines = read_tab_tables(original, lines)  # rows typed as tab-separated cells read as a table's
     starts = {m.start for m in outline}
     # A task table's lines are content, never a title or a header: the header scan passes them by.
     scan = [replace(line, junk="table") if line.start in starts else line for line in lines]

@@ -100,7 +100,7 @@ def _is_numeric(cell: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d.,%‰ ]+|[A-Za-z]?\d+[A-Za-z]?", cell))
 
 
-def _header_rows(grid: Grid) -> int:
+def header_rows(grid: Grid) -> int:
     """How many leading rows are header rows (0, 1 or 2)."""
     def header_like(row: list[str]) -> bool:
         cells = [c for c in row if c]
@@ -163,7 +163,7 @@ def table_lines(grid: Grid) -> list[TableLine]:
     width = max(len(r) for r in grid)
     if width < 2:
         return [TableLine(c) for row in grid for c in row if c]
-    n = _header_rows(grid)
+    n = header_rows(grid)
     if n == 0:
         return [TableLine(_end("；".join(c for c in dict.fromkeys(row) if c))) for row in grid]
     labels = _labels(grid, n)

@@ -1,0 +1,66 @@
+"""Tables typed into plain text: one line a row, cells separated by tabs.
+
+A notice saved as ``.txt`` from a word processor or copied from a page keeps a task table
+as lines of tab-separated cells::
+
+    序号<TAB>重点任务<TAB>牵头单位<TAB>完成时限
+    1<TAB>全面推行企业开办“一网通办”…<TAB>省市场监管局<TAB>2025年6月底前
+
+Read as prose, the cells run together and no rule can tell the task from its unit. Here a
+run of such lines under a header the table renderer knows (:mod:`zhengce.index.tables`) is
+read as that table. The original text is never changed: each row's :class:`Line` keeps its
+offsets, so a citation still shows the row as typed, and only its normalized view (what the
+chunker reads) becomes the line the renderer gives the same row of an HTML or DOCX table
+("1.任务。（牵头单位：X；完成时限：Z）"). The header row is skipped with the reason
+``table header``. A run whose rows the renderer does not map one to one is left as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from zhengce.index.cleaning import Line, normalize
+from zhengce.index.tables import Grid, header_rows, norm_cell, table_lines
+
+MIN_CELLS = 3  # a row has at least this many cells (two tabs)
+MIN_ROWS = 2   # a header and one row
+HEADER = "table header"
+
+
+def _raw_line(original: str, line: Line) -> str:
+    """The whole physical line a visible line sits on, tabs at its edges included."""
+    start = original.rfind("\n", 0, line.start) + 1
+    end = original.find("\n", line.end)
+    return original[start:end if end >= 0 else len(original)].rstrip("\r")
+
+
+def tab_runs(original: str, lines: list[Line]) -> list[tuple[list[int], Grid]]:
+    """Runs of consecutive lines of at least ``MIN_CELLS`` tab-separated cells, with their grids."""
+    runs: list[tuple[list[int], Grid]] = []
+    current: list[int] = []
+    grid: Grid = []
+    for i, line in enumerate(lines + [None]):
+        cells = _raw_line(original, line).split("\t") if line is not None else []
+        if line is not None and not line.junk and len(cells) >= MIN_CELLS:
+            current.append(i)
+            grid.append(cells)
+            continue
+        if len(current) >= MIN_ROWS:
+            runs.append((current, grid))
+        current, grid = [], []
+    return runs
+
+
+def read_tab_tables(original: str, lines: list[Line]) -> list[Line]:
+    """``lines`` with the rows of tab tables given the renderer's reading (see the module docstring)."""
+    out = list(lines)
+    for indices, grid in tab_runs(original, lines):
+        n = header_rows([[norm_cell(c) for c in row] for row in grid])
+        rendered = table_lines(grid)
+        if n == 0 or len(rendered) != len(grid) - n:
+            continue
+        for i in indices[:n]:
+            out[i] = replace(out[i], junk=HEADER)
+        for i, row in zip(indices[n:], rendered, strict=True):
+            out[i] = replace(out[i], norm=normalize(row.text))
+    return out
