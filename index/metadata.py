@@ -207,10 +207,10 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             _set(f, "title", text)
             info.title_lines.add(i)
             continue
-        joined = _two_line_title(lines, i)
+        joined, n = _two_line_title(lines, i)
         if body_seen < 8 and not f.get("title") and joined:
             _set(f, "title", joined)
-            info.title_lines.update((i, i + 1))
+            info.title_lines.update(range(i, i + n))
             continue
         if i in info.title_lines:
             continue
@@ -246,11 +246,15 @@ def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(first)
 
 
-def _two_line_title(lines: list[Line], i: int) -> str | None:
-    """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见")."""
+def _two_line_title(lines: list[Line], i: int) -> tuple[str | None, int]:
+    """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"),
+    else over three (issuer, matter, kind); the title and how many lines it takes."""
     if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
-        return None
-    return titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER)
+        return None, 0
+    two = titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER)
+    if two or i + 2 >= len(lines) or lines[i + 2].junk:
+        return two, 2
+    return titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER, lines[i + 2].norm), 3
 
 
 def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:

@@ -6,7 +6,7 @@ rule             reads                                                        ti
 ``page``         the page's metadata table (标题) or ``<meta name=ArticleTitle>``  ``page``
 ``title_line``   a line before the body that ends in a document kind:          ``text``
                  ``…的通知``, ``…管理办法（试行）``, ``…实施方案（2021—2023年）``
-``two_lines``    a title set over two lines or paragraphs                      ``text``
+``two_lines``    a title set over two (or three) lines or paragraphs           ``text``
 ``title_tag``    the page's ``<title>`` with the site's name cut off            ``page``
                  (``…的意见_中国政府网``), when it names a document
 ``first_heading``  the first line before the body when it reads as a heading    ``heading``
@@ -41,11 +41,14 @@ def is_title_line(text: str) -> bool:
         and not _MARKER_START.match(text) and not _FILE_NAME.search(text)
 
 
-def two_lines(a: str, b: str, doc_number) -> str | None:
-    """``two_lines``: "国务院关于促进综合保税区" + "高水平开放高质量发展的若干意见"."""
-    if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in (a, b)) or doc_number.search(b):
+def two_lines(a: str, b: str, doc_number, c: str | None = None) -> str | None:
+    """``two_lines``: "国务院关于促进综合保税区" + "高水平开放高质量发展的若干意见"; with ``c``, a
+    title over three lines ("河北省人民政府办公厅" / "关于加快发展银发经济增进老年人福祉" / "的实施意见")."""
+    parts = (a, b) if c is None else (a, b, c)
+    numbered = parts[1:] if c is None else parts  # no line of the title is a 文号
+    if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in parts) or any(doc_number.search(x) for x in numbered):
         return None
-    joined = a + b
+    joined = "".join(parts)
     return joined if TITLE_END.search(joined) and len(joined) >= 8 else None
 
 

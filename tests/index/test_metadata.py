@@ -89,6 +89,21 @@ def test_title_over_two_lines_and_fallbacks():
     assert (bare.meta.title, bare.meta.title_source) == ("文件003_通知", "file")
 
 
+def test_title_over_three_lines_under_a_masthead_and_a_document_number():
+    """The 公文 layout (ours): masthead, 文号, then the issuer, the matter and the kind on lines of their own."""
+    from zhengce.index.corpus import parse_text
+
+    text = ("河北省人民政府办公厅文件\n冀政办字〔2025〕33号\n河北省人民政府办公厅\n关于加快发展银发经济增进老年人福祉\n"
+            "的实施意见\n各市人民政府，省政府有关部门：\n为积极应对人口老龄化，提出如下实施意见。\n一、着力解决急难愁盼\n内容。\n")
+    doc = parse_text(text, "t3")
+    assert doc.meta.title == "河北省人民政府办公厅关于加快发展银发经济增进老年人福祉的实施意见"
+    assert doc.meta.doc_number == "冀政办字〔2025〕33号" and doc.meta.issuer == "河北省人民政府办公厅"
+    assert not any("河北省人民政府办公厅" == c.text for c in doc.clauses)  # the issuer line is no clause
+    # a two-line title right after the 文号 does not take the 文号 in
+    two = parse_text("冀政办字〔2025〕33号\n河北省人民政府办公厅关于加快发展银发经济\n的实施意见\n一、总体要求\n内容。\n", "t2")
+    assert two.meta.title == "河北省人民政府办公厅关于加快发展银发经济的实施意见"
+
+
 def test_date_from_the_title_is_marked_inferred():
     from zhengce.index.corpus import parse_text
 
