@@ -1,20 +1,23 @@
-"""Dev CV of the duty answer's two constants: python -m zhengce.eval.duty_cv.
+"""Dev CV of the duty answer's constants: python -m zhengce.eval.duty_cv [--joint].
 
-The duty answer (:mod:`zhengce.search.duty`) weighs each unit by its clause's fused score,
-and has three constants this script chooses on the dev split of the mixed corpus:
+The duty answer (:mod:`zhengce.search.duty`) weighs each unit by its clause's fused score. This
+script chooses its constants (``CONSTANTS``) on the dev split of the mixed corpus:
 
 * ``DUTY_RELATIVE`` — a clause scoring below this share of the best clause naming units adds
   no units;
 * ``TITLE_BONUS`` — added to the score of a clause whose own title contains the question's
   topic verbatim ("加强科技成果转化服务力度" for "谁负责科技成果转化");
 * ``FOCUS_FLOOR`` — the weight left to a unit whose own sentence (or task stretch) holds none of
-  the question's words while another unit of the same clause has one that does (0: left out).
+  the question's words while another unit of the same clause has one that does (0: left out);
+* ``SUPPORT_WEIGHT`` — a supporting unit's weight against a lead's 1;
+* ``DUTY_CANDIDATES`` (:mod:`zhengce.search.answer`) — how many hits the answer reads.
 
-For every triple of candidates each dev duty question is answered once (its retrieval is run once
-and reused: the constants act after it); a triple's score is the mean of "top unit right" and unit
-F1, and the triple is chosen by 5-fold cross-validation (:func:`zhengce.eval.tuning.cross_validate`).
-Test questions are answered with the chosen triple and only printed. Needs the mixed index: run
-``zhengce eval --corpus mixed`` first.
+Each constant is varied with the others at their shipped values (``--joint``: all together).
+Every dev duty question is answered once per candidate (its retrieval runs once per window and
+is reused: the other constants act after it); a candidate's score is the mean of "top unit
+right" and unit F1, and it is chosen by 5-fold cross-validation
+(:func:`zhengce.eval.tuning.cross_validate`). Test questions are answered at the choice and only
+printed. Needs the mixed index: run ``zhengce eval --corpus mixed`` first.
 """
 
 from __future__ import annotations

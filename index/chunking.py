@@ -23,7 +23,7 @@ clauses of their own, except under a markdown heading, whose paragraphs are
 that section's body. Page-break fragments (a line cut mid-sentence, continued
 after blank lines) are joined into one paragraph. A line that is only a duty
 parenthesis ("（X、Y按职责分工负责）") is no clause: its units and deadline go to the task
-it closes (the item whose sub-items it follows, else the clause above it).
+it closes (the item whose unit-less sub-items it follows, else the clause right above it).
 """
 
 from __future__ import annotations
@@ -206,6 +206,7 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
 
     nodes: list[_Node] = []
     stack: list[_Node] = []
+    items: dict[int, list] = {}  # id of a parent -> [its numbered items so far, whether any names units]
     root = _Node(-99, "root", "", "", "", [], 0, 0, None)
 
     def child_seg(parent: _Node, prefix: str, ordinal: int | None) -> str:
@@ -265,12 +266,11 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
             parent = top or root
             units, text, deadline = duties(joined)
             if units and top is not None and not text.strip():
-                # A line that is only a duty parenthesis closes the task above it: the item whose
-                # sub-items it follows ("（三）…。1.…2.…（X、Y按职责分工负责）"), else the last one.
-                task = top.parent if top.kind in (ITEM, BULLET) and top.parent is not None \
-                    and top.parent.kind == ITEM else top
+                task = _closed_task(top, items)
                 task.units = merge_units(task.units + units)
                 task.deadline = task.deadline or deadline
+                if task is top and top.parent is not None:
+                    items[id(top.parent)][1] = True
                 continue
             node = _Node(99, PARAGRAPH, "", child_seg(parent, "p", None), first_sentence(text, 30),
                          [text], start, end, top, units, deadline=deadline)
@@ -303,8 +303,24 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                          start, end, parent, units, deadline=deadline)
         nodes.append(node)
         stack.append(node)
+        if parent is not None and node.kind in (ITEM, BULLET):
+            seen = items.setdefault(id(parent), [0, False])
+            seen[0] += 1
+            seen[1] = seen[1] or bool(units)
 
     return [_to_clause(n, meta, pages) for n in nodes]
+
+
+def _closed_task(top: _Node, items: dict[int, list]) -> _Node:
+    """The task a line holding only a duty parenthesis closes: the item whose sub-items it follows
+    when those (two or more) name no unit of their own ("（三）…。1.…2.…（X、Y按职责分工负责）"),
+    else the clause right above it ("（一）…。（X负责）（二）…。（Y负责）")."""
+    parent = top.parent
+    if top.kind in (ITEM, BULLET) and parent is not None and parent.kind == ITEM:
+        count, named = items.get(id(parent), (0, True))
+        if count >= 2 and not named:
+            return parent
+    return top
 
 
 @dataclass

@@ -112,7 +112,9 @@ def rule_implied(piece: str, ctx: DutyContext) -> list[_Group] | None:
 def lead_marks(body: str) -> tuple[str, set[str]]:
     """A list that marks its lead in place ("省发展改革委（牵头）、省财政厅"): the list without
     the marks, and the names they followed."""
-    marked = {names[-1] for m in _LEAD_MARK.finditer(body) if (names := list_names(body[:m.start()]))}
+    marked = {names[-1] for m in _LEAD_MARK.finditer(body)
+              if m.start() and body[m.start() - 1] not in "、,;"  # a mark after a separator marks nobody
+              and (names := list_names(_LEAD_MARK.sub("", body[:m.start()])))}
     return _LEAD_MARK.sub("", body), marked
 
 
@@ -295,9 +297,10 @@ _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管�
 _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
 # Where the task begins after "会同Y": its verb ("…会同省科技厅制定…").
 _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
-                         r"统筹|共同|联合|进一步|对|在|于|做|抓)")
-# "由X商Y…": X acts after consulting Y (both unit names, no verb between).
-_CONSULT = re.compile(r"(?P<x>[^,。;商]{2,30}?)商(?P<y>[^,。;商]{2,30}?(?:部门|机构|机关|局|委|部|署|厅))")
+                         r"统筹|共同|联合|进一步|支持|指导|配合|协助|协调|督促|推动|负责|牵头|确定|另行|提出|"
+                         r"发布|修订|起草|审查|办理|设立|按照|根据|围绕|及时|定期|积极|认真|切实|全面|对|在|于|做|抓)")
+# Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
+_DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
 _COMPETENT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:是|为)[^,。;]{0,40}?的?"
                         r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门)$")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
@@ -307,7 +310,7 @@ _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
 def _named(body: str) -> list[str]:
     """Unit names of a subject or agent phrase; a bare "各部门" or "各地区" names nobody."""
     names = list_names(body)
-    if not names or not all(looks_like_unit(n) for n in names):
+    if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) for n in names):
         return []
     return [n for n in names if not is_generic(n) and not (_COLLECTIVE_HEAD.match(n)
                                                            and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
@@ -346,6 +349,10 @@ def rule_subject(text: str, ctx: DutyContext) -> list[_Group]:
         elif m["verb"] in _SUPPORT_VERBS:
             if m["verb"] != "参与" or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
                 groups.append(_Group(names, "support"))  # "…共同参与" "X和参与…的Y" are no duty
+                # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
+                cut = _cut_task(seg.strip()[m.end():])
+                if cut and (led := _named(_take_units(cut))):
+                    groups.append(_Group(led, "lead"))
         else:
             groups.append(_Group(names, "lead" if m["verb"] == "牵头" else "listed"))
     if any(g.kind == "support" for g in groups) and not any(g.kind == "lead" for g in groups):
@@ -361,9 +368,9 @@ def rule_agent(text: str, ctx: DutyContext) -> list[_Group]:
     groups = []
     for seg in _SEGMENTS.split(text):
         for by in re.finditer("由", seg):
-            consulted = _CONSULT.match(seg, by.end())
-            if consulted and (x := _named(consulted["x"])) and (y := _named(consulted["y"])):
-                groups += [_Group(x, "lead"), _Group(y, "support")]
+            consulted = _consulting(seg[by.end():])
+            if consulted:
+                groups += [_Group(consulted[0], "lead"), _Group(consulted[1], "support")]
                 break
             # the first verb after which the words since 由 are unit names ("…事务管理所承担")
             for verb in _AGENT_VERB.finditer(seg, by.end() + 2, by.end() + 42):
@@ -372,6 +379,18 @@ def rule_agent(text: str, ctx: DutyContext) -> list[_Group]:
                     groups.append(_Group(names, "listed"))
                     break
     return groups
+
+
+def _consulting(body: str) -> tuple[list[str], list[str]] | None:
+    """"X商Y制定…" after 由: the units X and Y, at the first 商 with unit names on both sides
+    ("商务部商财政部": a 商 inside a name is passed by)."""
+    for at in re.finditer("商", body):
+        x = _named(body[:at.start()])
+        cut = _cut_task(body[at.end():]) if x else None
+        y = _named(_take_units(cut)) if cut else []
+        if x and y:
+            return x, y
+    return None
 
 
 def rule_competent(text: str, ctx: DutyContext) -> list[_Group]:

@@ -35,18 +35,21 @@ def _raw_line(original: str, line: Line) -> str:
 
 
 def tab_runs(original: str, lines: list[Line]) -> list[tuple[list[int], Grid]]:
-    """Runs of consecutive lines of at least ``MIN_CELLS`` tab-separated cells, with their grids."""
+    """Runs of consecutive tab-separated lines, with their grids: a run opens on a line of at
+    least ``MIN_CELLS`` cells and goes on over lines of two or more (a word processor drops a
+    row's empty trailing cells); short rows are padded to the first row's width."""
     runs: list[tuple[list[int], Grid]] = []
     current: list[int] = []
     grid: Grid = []
     for i, line in enumerate(lines + [None]):
-        cells = _raw_line(original, line).split("\t") if line is not None else []
-        if line is not None and not line.junk and len(cells) >= MIN_CELLS:
+        cells = _raw_line(original, line).split("\t") if line is not None and not line.junk else []
+        if len(cells) >= (MIN_CELLS if not current else 2):
             current.append(i)
             grid.append(cells)
             continue
         if len(current) >= MIN_ROWS:
-            runs.append((current, grid))
+            width = len(grid[0])
+            runs.append((current, [row + [""] * (width - len(row)) for row in grid]))
         current, grid = [], []
     return runs
 

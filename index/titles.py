@@ -29,6 +29,8 @@ _TRAILER = r"(?:\((?:试行|暂行|修订|修订稿|征求意见稿|送审稿|�
 TITLE_END = re.compile(rf"(?:{KIND_WORDS}){_TRAILER}$")
 # 版头: "郑州市人民政府文件", "国务院办公厅文件", "中共郑州市委文件".
 _MASTHEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,30}?(?:人民政府|办公室|办公厅|委员会|政府|委|局|厅|院|部|署))文件$")
+# An issuer on a line of its own, above "关于…": "河北省人民政府办公厅", "国家发展改革委 财政部".
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff、 ]{2,40}?(?:人民政府|办公室|办公厅|委员会|政府|委|局|厅|院|部|署|会|行)$")
 _FILE_NAME = re.compile(r"_|\.(?:txt|md|html?|shtml|docx?|pdf|wps|ofd)$|^[\x00-\x7f]+$", re.IGNORECASE)
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-—–－]+\s|--|——)\s*")
 _SITE_NAME = re.compile(r"(网|网站|门户|首页|政府信息公开|信息公开专栏|专栏|频道|平台)$")
@@ -43,8 +45,11 @@ def is_title_line(text: str) -> bool:
 
 def two_lines(a: str, b: str, doc_number, c: str | None = None) -> str | None:
     """``two_lines``: "国务院关于促进综合保税区" + "高水平开放高质量发展的若干意见"; with ``c``, a
-    title over three lines ("河北省人民政府办公厅" / "关于加快发展银发经济增进老年人福祉" / "的实施意见")."""
+    title over three lines in the 公文 form: an issuer, then "关于…", then the rest
+    ("河北省人民政府办公厅" / "关于加快发展银发经济增进老年人福祉" / "的实施意见")."""
     parts = (a, b) if c is None else (a, b, c)
+    if c is not None and not (_ISSUER_LINE.match(a) and b.startswith("关于")):
+        return None  # three lines only in the 公文 form: the issuer, then "关于…", then the rest
     numbered = parts[1:] if c is None else parts  # no line of the title is a 文号
     if any(len(x) > 40 or re.search(r"[。,;:!?]", x) for x in parts) or any(doc_number.search(x) for x in numbered):
         return None

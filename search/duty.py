@@ -19,7 +19,7 @@ best-matching stretch are listed first, in its order.
 
 How the constants were chosen (``python -m zhengce.eval.duty_cv``, 5-fold CV on the 67 dev duty
 questions of the mixed corpus, score = mean of top unit right and unit F1; each constant varied
-with the others at their shipped values, and all three together):
+with the others at their shipped values, and, with ``--joint``, all five together):
 
 * ``DUTY_RELATIVE`` 0.8, chosen in four of five folds (the fifth chose 0.75) among 0.5–1.0:
   CV 0.922 against 0.917 at the 0.85 it had before, a value never chosen on dev. At 0.85 the

@@ -79,11 +79,23 @@ def topic_of(question: str) -> str:
     return q if len(q) >= 2 else _normalize(question)
 
 
-def named_unit(question: str, units: Iterable[str]) -> str | None:
+# What may follow an alias for it to name the unit: a short alias also occurs inside other words
+# ("人行道" holds 人行, "安全部署" 安全部, "国办发" 国办); a unit's own name is taken anywhere.
+_AFTER_ALIAS = re.compile(r"(?:$|[^\u4e00-\u9fff]|[负承牵主有的在要需应都还等做和与及])")
+
+
+def _stands_alone(q: str, spelling: str) -> bool:
+    at = q.find(spelling)
+    return bool(_AFTER_ALIAS.match(q, at + len(spelling)))
+
+
+def named_unit(question: str, units: Iterable[str] | Mapping[str, str]) -> str | None:
     """The longest known unit name (or spelling, when ``units`` maps spellings to names) the
-    question contains, as written in the question."""
+    question contains, as written in the question. An alias counts only where it ends a word
+    (see ``_AFTER_ALIAS``)."""
     q = _normalize(question)
-    found = [u for u in units if u and u in q]
+    aliases = units if isinstance(units, Mapping) else {}
+    found = [u for u in units if u and u in q and (aliases.get(u, u) == u or _stands_alone(q, u))]
     return max(found, key=len) if found else None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import seed_path
 from zhengce.index.corpus import load_document, parse_text
 from zhengce.index.model import BULLET, HEADING, ITEM, PARAGRAPH, SECTION
@@ -197,3 +199,15 @@ def test_a_line_that_is_only_a_duty_parenthesis_closes_the_task_above():
     assert [(u.name, u.role) for u in other.units] == [("省人力资源社会保障厅", "lead")]
     assert not by_title["健全融资风险市场化分担机制"].units and not by_title["支持民营中小企业发行债券"].units
     assert not [c for c in doc.clauses if not c.title and not c.text]  # no empty clause is left behind
+
+
+@pytest.mark.parametrize("text, expected", [
+    # each task closed by a line of its own: the line belongs to the item right above it (ours)
+    ("关于x的意见\n一、加大政策支持力度。\n（一）完善融资支持政策。\n（省财政厅负责）\n（二）强化用工保障。\n（省商务厅负责）\n",
+     {"完善融资支持政策": ["省财政厅"], "强化用工保障": ["省商务厅"]}),
+    ("关于x的意见\n（一）完善政策。\n1. 任务甲。\n（省财政厅负责）\n2. 任务乙。\n（省商务厅负责）\n",
+     {"任务甲": ["省财政厅"], "任务乙": ["省商务厅"]}),
+])
+def test_a_duty_line_after_a_task_with_units_of_its_own_stays_with_that_task(text, expected):
+    doc = parse_text(text, "each")
+    assert {c.title: [u.name for u in c.units] for c in doc.clauses if c.units} == expected

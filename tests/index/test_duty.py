@@ -242,6 +242,15 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("财政部会同中央组织部、中华全国妇女联合会组织开展试点。",
      [("财政部", "lead", "explicit"), ("中央组织部", "support", "explicit"),
       ("中华全国妇女联合会", "support", "explicit")]),
+    # …and at any of the task's verbs: the unit the task acts on is no part of the list (ours)
+    ("省发展改革委会同省财政厅支持省市场监管局开展试点。",
+     [("省发展改革委", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    ("省发展改革委会同省财政厅配合国家部委开展评估。",
+     [("省发展改革委", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    # Y协助X负责… / Y配合X做好… (ours): X, named before the task's verb, leads
+    ("省财政厅协助省商务厅负责展会组织。", [("省财政厅", "support", "explicit"), ("省商务厅", "lead", "explicit")]),
+    ("省财政厅配合省发展改革委做好资金保障。",
+     [("省财政厅", "support", "explicit"), ("省发展改革委", "lead", "explicit")]),
     # X负责，Y配合 (ours): the sentence names both roles, so the unit that 负责 leads
     ("省工业和信息化厅负责,省财政厅配合,长期推进。",
      [("省工业和信息化厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
@@ -269,6 +278,11 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("国务院办公厅是全国政务新媒体工作的主管单位。主管单位负责推进、指导、协调、监督政务新媒体工作。",
      [("国务院办公厅", "support", "listed")]),
     ("国务院民政部门是全国社会团体的登记管理机关。", [("国务院民政部门", "support", "listed")]),
+    ("本单位是该项目的主管单位。", []),  # a word pointing back names nobody
+    # 商 inside a name is passed by; the consulted side may be a list (ours)
+    ("具体办法由商务部商财政部制定。", [("商务部", "lead", "explicit"), ("财政部", "support", "explicit")]),
+    ("由国家发展改革委商财政部、商务部制定。",
+     [("国家发展改革委", "lead", "explicit"), ("财政部", "support", "explicit"), ("商务部", "support", "explicit")]),
     ("业务主管单位负责社会团体的日常管理。", []),
     # the office of a working group "设在" its host units (ours)
     ("领导小组办公室设在省发展改革委、省财政厅,承担日常工作。",
@@ -293,6 +307,11 @@ def test_prose_rules_yield_to_a_task_lists_own_duty_line():
      [("省发展改革委", "lead", "explicit"), ("省数据局", "support", "listed"), ("省财政厅", "support", "listed")]),
     ("推进数据要素市场化配置改革。(责任单位:省数据局、省发展改革委(牵头单位)、省财政厅)",
      [("省发展改革委", "lead", "explicit"), ("省数据局", "support", "listed"), ("省财政厅", "support", "listed")]),
+    # two marks, two leads; a mark after a separator marks nobody
+    ("推进改革。责任单位:省发展改革委(牵头)、省财政厅(牵头)、省商务厅。",
+     [("省发展改革委", "lead", "explicit"), ("省财政厅", "lead", "explicit"), ("省商务厅", "support", "listed")]),
+    ("推进改革。责任单位:省财政厅、(牵头)、省商务厅。",
+     [("省财政厅", "lead", "listed_first"), ("省商务厅", "support", "listed")]),
     # without the mark the first listed unit keeps its listed_first lead
     ("推进数据要素市场化配置改革。责任单位:省发展改革委、省数据局。",
      [("省发展改革委", "lead", "listed_first"), ("省数据局", "support", "listed")]),

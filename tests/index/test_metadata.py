@@ -102,6 +102,10 @@ def test_title_over_three_lines_under_a_masthead_and_a_document_number():
     # a two-line title right after the 文号 does not take the 文号 in
     two = parse_text("冀政办字〔2025〕33号\n河北省人民政府办公厅关于加快发展银发经济\n的实施意见\n一、总体要求\n内容。\n", "t2")
     assert two.meta.title == "河北省人民政府办公厅关于加快发展银发经济的实施意见"
+    # only the 公文 form joins three lines: a priority mark or a date above a two-line title stays out
+    for above in ("特急", "2025年3月1日"):
+        doc = parse_text(f"{above}\n国务院办公厅关于促进综合保税区\n高水平开放高质量发展的若干意见\n一、总体要求\n内容。\n", "a")
+        assert doc.meta.title == "国务院办公厅关于促进综合保税区高水平开放高质量发展的若干意见"
 
 
 def test_date_from_the_title_is_marked_inferred():

@@ -41,3 +41,11 @@ def test_only_runs_of_rows_with_a_header_are_read_as_tables():
     no_header = "关于做好工作的通知\n1\t2\t3\n4\t5\t6\n"
     lines, _ = find_lines(no_header)
     assert len(tab_runs(no_header, lines)) == 1 and read_tab_tables(no_header, lines) == lines  # numbers only
+
+
+def test_a_row_without_its_empty_trailing_cells_stays_in_the_table():
+    text = ("关于x的通知\n序号\t重点任务\t牵头单位\t配合单位\n1\t任务甲。\t省财政厅\t省商务厅\n2\t任务乙。\n"
+            "3\t任务丙。\t省统计局\n")
+    items = [c for c in parse_text(text, "short").clauses if c.kind == "item"]
+    assert [(c.title, [u.name for u in c.units]) for c in items] == \
+           [("任务甲", ["省财政厅", "省商务厅"]), ("任务乙", []), ("任务丙", ["省统计局"])]

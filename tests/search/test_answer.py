@@ -142,6 +142,11 @@ def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
     assert by_alias.intent == UNIT and by_alias.units[0].name == "市科技局"
     assert [h.clause.id for h in by_alias.citations] == [h.clause.id for h in by_name.citations]
     assert detect("市科学技术局负责哪些工作", ["市科技局"]).kind != UNIT  # names alone: no match
+    # a short alias inside another word names nobody; the unit's own name is taken anywhere
+    short = {"人行": "人民银行", "人民银行": "人民银行", "安全部": "国家安全部", "国家安全部": "国家安全部"}
+    assert detect("人行道改造有哪些任务", short).kind == FIND
+    assert detect("做好安全部署有哪些任务", short).kind == FIND
+    assert (detect("人行有哪些任务", short).kind, detect("人行有哪些任务", short).unit) == (UNIT, "人民银行")
 
 
 def test_find_intent_answers_with_top_clause(fake_engine):
