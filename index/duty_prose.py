@@ -1,0 +1,190 @@
+"""What every duty rule shares, and the prose rules: sentences that name who does what.
+
+The rule chain (:mod:`zhengce.index.duty`) reads parentheses, labelled lines and phrases first;
+when those find no unit, the prose rules here read the sentences of regulations and opinions:
+"司法部负责…", "财政部要会同发展改革委…" (the list stops at the task's verb), "X负责，Y配合"
+(both roles named), "Y协助X负责…", "由X负责", "由X商Y制定" (X leads, Y is consulted),
+"X是…的主管单位". Role words ("主管单位", "登记管理机关") and words pointing back ("本单位")
+name nobody.
+
+:class:`DutyContext` (per-document state) and :class:`Group` (names found together, with their
+role) are the types every rule passes; :func:`take_units` cuts a list at its first item that is
+not a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zhengce.index.aliases import Aliases
+from zhengce.index.units import is_generic, list_names, looks_like_unit, split_list
+
+
+@dataclass
+class DutyContext:
+    """Per-document state: conventions stated once hold for the clauses after them."""
+
+    aliases: Aliases = field(default_factory=Aliases.default)
+    level: str | None = None
+    first_is_lead: bool = False      # "排在第一位的部门为牵头部门，下同"
+    implied: tuple[str, ...] = ()    # "以下均需Y落实，不再列出"
+
+
+@dataclass
+class Group:
+    """Names a rule found together, and the role the rule read for them."""
+
+    names: list[str]
+    kind: str                 # "lead", "support" or "listed"
+    labelled: bool = False    # from a "责任单位：" label (first may lead, basis listed_first)
+
+
+def take_units(body: str) -> str:
+    """Cut a phrase list at the first item that is not a unit ("…，统筹推进…")."""
+    kept = []
+    for item in split_list(body):
+        if looks_like_unit(item):
+            kept.append(item)
+            continue
+        head = next((item[:i] for i in range(len(item), 1, -1) if looks_like_unit(item[:i])), None)
+        if head:
+            kept.append(head)
+            break
+        if kept and looks_like_unit(kept[-1]):
+            break
+        kept.append(item)  # a bare item may be a shared-suffix head ("郑州、洛阳…")
+    return "、".join(kept)
+
+
+# ---- prose rules: sentences of regulations and opinions that name who does what. They run
+# only when the rules above found nothing, so a task list's own duty lines always win.
+
+_SEGMENTS = re.compile(r"[,。;()]")
+_MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
+_DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
+_SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
+_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}"
+                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与)")
+_SUPPORT_VERBS = ("配合", "协助", "协办", "参与")
+_AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
+_WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
+# Where the task begins after "会同Y": its verb ("…会同省科技厅制定…").
+_TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
+                         r"统筹|共同|联合|进一步|支持|指导|配合|协助|协调|督促|推动|负责|牵头|确定|另行|提出|"
+                         r"发布|修订|起草|审查|办理|设立|按照|根据|围绕|及时|定期|积极|认真|切实|全面|对|在|于|做|抓)")
+# Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
+_DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
+_COMPETENT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:是|为)[^,。;]{0,40}?的?"
+                        r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门)$")
+_HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
+_COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
+
+
+def _named(body: str) -> list[str]:
+    """Unit names of a subject or agent phrase; a bare "各部门" or "各地区" names nobody."""
+    names = list_names(body)
+    if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) for n in names):
+        return []
+    return [n for n in names if not is_generic(n) and not (_COLLECTIVE_HEAD.match(n)
+                                                           and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
+
+
+def _cut_task(body: str) -> str | None:
+    """The unit list before the task's verb: "省科技厅制定…" -> "省科技厅" (``None``: no such verb). A verb-like word
+    inside a name is not a cut: the stretch before it must end a unit ("中华全国妇女|联合会" does
+    not) and the stretch it starts must not ("市委组织部" does)."""
+    for t in _TASK_START.finditer(body, 2):
+        stretch = re.split(r"[、,;]", body[t.start():], maxsplit=1)[0]
+        if looks_like_unit(body[:t.start()]) and not looks_like_unit(stretch):
+            return body[:t.start()]
+    return None
+
+
+def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
+    """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…".
+
+    A unit that only 配合 / 协助 / 参与 supports; beside it, the units that 负责 lead
+    ("省工业和信息化厅负责，省财政厅配合"): the sentence names both roles.
+    """
+    groups: list[Group] = []
+    for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
+        m = _SUBJECT.match(seg.strip())
+        names = _named(m["list"]) if m else []
+        if not names:
+            continue
+        if m["verb"] == "会同":
+            groups.append(Group(names, "lead"))
+            w = _WITH.match(seg.strip()[m.end():])  # "…会同省科技厅制定…": the units, not the task
+            cut = _cut_task(w["list"]) if w else None
+            support = _named(take_units(cut)) if cut else _named(w["list"]) if w else []
+            if support:
+                groups.append(Group(support, "support"))
+        elif m["verb"] in _SUPPORT_VERBS:
+            if m["verb"] != "参与" or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
+                groups.append(Group(names, "support"))  # "…共同参与" "X和参与…的Y" are no duty
+                # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
+                cut = _cut_task(seg.strip()[m.end():])
+                if cut and (led := _named(take_units(cut))):
+                    groups.append(Group(led, "lead"))
+        else:
+            groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+    if any(g.kind == "support" for g in groups) and not any(g.kind == "lead" for g in groups):
+        for g in groups:
+            if g.kind == "listed":
+                g.kind = "lead"
+    return groups
+
+
+def rule_agent(text: str, ctx: DutyContext) -> list[Group]:
+    """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理";
+    "由X商Y制定": X acts (leads), Y is consulted (supports)."""
+    groups = []
+    for seg in _SEGMENTS.split(text):
+        for by in re.finditer("由", seg):
+            consulted = _consulting(seg[by.end():])
+            if consulted:
+                groups += [Group(consulted[0], "lead"), Group(consulted[1], "support")]
+                break
+            # the first verb after which the words since 由 are unit names ("…事务管理所承担")
+            for verb in _AGENT_VERB.finditer(seg, by.end() + 2, by.end() + 42):
+                names = _named(seg[by.end():verb.start()])
+                if names and "由" not in seg[by.end():verb.start()]:
+                    groups.append(Group(names, "listed"))
+                    break
+    return groups
+
+
+def _consulting(body: str) -> tuple[list[str], list[str]] | None:
+    """"X商Y制定…" after 由: the units X and Y, at the first 商 with unit names on both sides
+    ("商务部商财政部": a 商 inside a name is passed by)."""
+    for at in re.finditer("商", body):
+        x = _named(body[:at.start()])
+        cut = _cut_task(body[at.end():]) if x else None
+        y = _named(take_units(cut)) if cut else []
+        if x and y:
+            return x, y
+    return None
+
+
+def rule_competent(text: str, ctx: DutyContext) -> list[Group]:
+    """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关"."""
+    groups = []
+    for seg in _SEGMENTS.split(text):
+        m = _COMPETENT.match(seg.strip())
+        if m and (names := _named(m["list"])):
+            groups.append(Group(names, "lead" if m["role"].startswith("牵头") else "listed"))
+    return groups
+
+
+def rule_host(text: str, ctx: DutyContext) -> list[Group]:
+    """"联合办公室设在教育部、住房城乡建设部": the units that host a working office."""
+    return [Group(names, "listed") for m in _HOST.finditer(text) if (names := _named(take_units(m["list"])))]
+
+
+PROSE_RULES = [
+    ("subject", rule_subject),
+    ("agent", rule_agent),
+    ("competent", rule_competent),
+    ("host", rule_host),
+]
