@@ -53,6 +53,7 @@ LABELS = {
     "废止日期": None,
 }
 _LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
+_LABEL_AT = re.compile(r"(?:" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:")
 
 
 def _cn_numeral_date(text: str) -> str | None:
@@ -133,9 +134,11 @@ def _labelled(fields: dict, text: str) -> bool:
     m = _LABEL_RE.match(text)
     if not m:
         return False
-    # Split where a label starts, but not inside a longer label ("成文日期" holds "日期").
-    parts = re.split(r"(?<![\u4e00-\u9fff])(?=(?:" + "|".join(sorted(LABELS, key=len, reverse=True))
-                     + r")\s*:)", text)
+    # Split where a label and its colon start. Scanning left to right with the longest labels
+    # first, a label is never cut inside a longer one ("成文日期" holds "日期"), and a label right
+    # after a value is found too ("发布机构:湖北省人民政府办公厅发文日期:…", spaces removed).
+    starts = sorted({0, *(m.start() for m in _LABEL_AT.finditer(text))})
+    parts = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     for part in parts:
         pm = _LABEL_RE.match(part)
         if not pm:

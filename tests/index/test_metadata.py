@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 
 def test_bare_header_bullets_000(seed_docs):
     m = seed_docs["000"].meta
@@ -49,6 +51,36 @@ def test_labelled_date_is_not_read_by_a_shorter_label():
     assert doc.meta.doc_number == "豫科〔2022〕7号"
     line = parse_text("日期:2020-12-25来源:\n一、总体要求\n内容。\n", "y").meta
     assert line.date_published == "2020-12-25"
+
+
+def test_a_flattened_metadata_line_gives_every_field():
+    """A page's metadata table copied as one line (ours): each label is found, even right after a value."""
+    from zhengce.index.corpus import parse_text
+
+    text = ("索引号：011043398/2025-12345 发布机构：湖北省人民政府办公厅 发文日期：2025年06月16日 文号：鄂政办发〔2025〕18号\n"
+            "省人民政府办公厅关于印发数字政府建设实施方案的通知\n一、主要目标\n内容。\n")
+    meta = parse_text(text, "flat").meta
+    assert (meta.index_number, meta.issuer, meta.date_published, meta.doc_number) == \
+           ("011043398/2025-12345", "湖北省人民政府办公厅", "2025-06-16", "鄂政办发〔2025〕18号")
+
+
+@pytest.mark.parametrize("line", [
+    "无障碍 | 长者模式 | English", "当前位置：首页 > 政务公开 > 政策文件", "字号：大 中 小 | 打印本页 | 关闭窗口",
+    "分享到：微信 微博 QQ空间", "主办：湖北省人民政府办公厅 承办：湖北省政务服务和大数据管理局",
+    "网站标识码：4200000046 鄂ICP备05003312号 鄂公网安备 42010602000209号",
+])
+def test_site_furniture_of_provincial_pages_is_junk(line):
+    from zhengce.index.cleaning import junk_reason, normalize
+
+    assert junk_reason(normalize(line)) == "junk"
+
+
+@pytest.mark.parametrize("line", ["主办方要加强安全管理。", "当前位置要准确标注。", "网站应当依法办理ICP备案手续。",
+                                  "大力发展中小企业。"])
+def test_content_that_starts_like_site_furniture_is_kept(line):
+    from zhengce.index.cleaning import junk_reason, normalize
+
+    assert junk_reason(normalize(line)) is None
 
 
 def test_doc_number_forms():
