@@ -259,13 +259,17 @@ def read_docx(path: Path) -> tuple[str, tuple[OutlineMark, ...]]:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
         raise ReadError(path, f"not a readable .docx file ({type(exc).__name__})") from exc
+    from zhengce.index.docx_numbering import Numbering
+
+    numbering = Numbering(document)  # list numbers Word draws but the text does not hold
     lines: list[str] = []
     marks: list[OutlineMark] = []
     pos, tables = 0, 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            text, label = Paragraph(child, document).text, numbering.label(child)  # an empty item counts too
+            lines.append(label + text if text.strip() else text)
             pos += len(lines[-1]) + 1
         elif tag == "tbl":
             grid = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
