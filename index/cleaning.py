@@ -35,14 +35,12 @@ _JUNK_LINES = [
         r"^留言与评论.*$",
         r"^验证码:?.{0,20}$",
         r"^(主办单位|承办单位|网站标识码|技术支持|版权所有|ICP备).{0,120}$",
-        r"^(主办|承办|协办)[::].{0,160}$",                 # "主办：X 承办：Y 网站标识码：…" footers
-        r"^.{0,160}(网站标识码:?\d|ICP备\d|公网安备\d).{0,80}$",
-        r"^(当前位置|您的位置|你的位置|您现在的位置)[::].{0,80}$",   # breadcrumbs
+        r"^(当前位置|您的位置|你的位置|您现在的位置)[::](?=.*(?:首页|>|›|»)).{0,120}$",   # breadcrumbs
         r"^((无障碍|长者模式|关怀版|适老化|English|繁体|繁體|简体|登录|注册|手机版)[\s|/]*){2,}$",
         r"^(地址|邮编|联系电话|电话):.{0,60}$",
         r"^.{0,12}(记者|通讯员|编辑).{0,30}(整理|报道|采写|摄|文/图)$",
         r"^(【?(打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|收藏|分享到?|字号|默认|大|中|小)】?[\s|:]*)+$",
-        r"^分享到[::].{0,40}$",
+        r"^分享到[::]?((微信|微博|朋友圈|QQ空间|QQ|豆瓣|人人网|腾讯微博|新浪微博)[\s|、,]*)+$",
         r"^(上一篇|下一篇|相关链接|相关文章|责任编辑|来源:$).{0,60}$",
         r"^(分享|浏览次数|访问量|点击数|阅读数)[::].{0,30}$",
         r"^[||/\s]+$",
@@ -67,6 +65,11 @@ def strip_bullet(norm_line: str) -> tuple[str, bool]:
     return (norm_line[m.end():], True) if m else (norm_line, False)
 
 
+# A site footer names two or more of these ("主办:X承办:Y网站标识码:…鄂ICP备…号"); one alone may
+# be content ("主办:省商务厅、省贸促会" in a meeting notice, "ICP备案编号" in a rule on websites).
+_FOOTER_MARKS = re.compile(r"主办[::]|承办[::]|协办[::]|网站标识码[::]?\d|ICP备\d|公网安备\d|版权所有|技术支持[::]")
+
+
 def junk_reason(norm_line: str) -> str | None:
     """Why a normalized line is web junk, or ``None`` if it is content."""
     line, _ = strip_bullet(norm_line)
@@ -75,6 +78,8 @@ def junk_reason(norm_line: str) -> str | None:
     for pattern in _JUNK_LINES:
         if pattern.match(line):
             return "junk"
+    if len(line) <= 240 and len({m.group(0)[:2] for m in _FOOTER_MARKS.finditer(line)}) >= 2:
+        return "junk"
     return None
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CN = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"      # ideographTraditional
+_LEGAL = "壹贰叁肆伍陆柒捌玖"        # chineseLegalSimplified, 1-9
 
 
 def chinese_number(n: int) -> str:
@@ -40,19 +42,37 @@ def chinese_number(n: int) -> str:
     return out + (_CN[ones] if ones else "")
 
 
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
 def format_number(n: int, fmt: str) -> str | None:
     """One level's number in a ``w:numFmt``; ``None`` for bullets and unnumbered levels."""
     if fmt in ("bullet", "none"):
         return None
-    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting",
-               "chineseLegalSimplified", "japaneseCounting"):
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "japaneseCounting"):
         return chinese_number(n)
+    if fmt == "chineseLegalSimplified" and 1 <= n <= 9:
+        return _LEGAL[n - 1]
+    if fmt == "ideographTraditional" and 1 <= n <= len(_STEMS):
+        return _STEMS[n - 1]
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
         return _CIRCLED[n - 1]
+    if fmt == "decimalEnclosedParen":
+        return f"({n})"
     if fmt in ("upperLetter", "lowerLetter") and 1 <= n <= 26:
         letter = chr(ord("A") + n - 1)
         return letter if fmt == "upperLetter" else letter.lower()
-    return str(n)  # decimal, decimalZero, decimalFullWidth and anything unknown
+    if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 4000:
+        return roman(n) if fmt == "upperRoman" else roman(n).lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)  # decimal, decimalFullWidth and anything unknown
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,14 @@ class _Level:
     start: int
     fmt: str
     text: str
+
+
+def _int(value: str | None, default: int | None) -> int | None:
+    """An attribute's number; ``default`` when it is missing or not a number (files in the wild)."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _val(el, tag: str, default: str | None = None) -> str | None:
@@ -73,7 +101,7 @@ class Numbering:
     def __init__(self, document):
         self._levels: dict[str, dict[int, _Level]] = {}
         self._starts: dict[str, dict[int, int]] = {}
-        self._counters: dict[str, list[int]] = {}
+        self._counters: dict[str, list[int | None]] = {}
         self._style_num: dict[str, tuple[str | None, int | None]] = {}
         try:
             root = document.part.numbering_part.element
@@ -81,13 +109,13 @@ class Numbering:
             root = None
         if root is not None:
             abstract = {a.get(_W + "abstractNumId"): {
-                int(lvl.get(_W + "ilvl", "0")): _Level(int(_val(lvl, "start", "1") or 1), _val(lvl, "numFmt", "decimal"),
+                _int(lvl.get(_W + "ilvl"), 0): _Level(_int(_val(lvl, "start"), 1), _val(lvl, "numFmt", "decimal"),
                                                       _val(lvl, "lvlText", "") or "")
                 for lvl in a.findall(_W + "lvl")} for a in root.findall(_W + "abstractNum")}
             for num in root.findall(_W + "num"):
                 num_id = num.get(_W + "numId")
                 self._levels[num_id] = abstract.get(_val(num, "abstractNumId"), {})
-                self._starts[num_id] = {int(o.get(_W + "ilvl", "0")): int(_val(o, "startOverride", "1") or 1)
+                self._starts[num_id] = {_int(o.get(_W + "ilvl"), 0): _int(_val(o, "startOverride"), 1)
                                         for o in num.findall(_W + "lvlOverride") if o.find(_W + "startOverride") is not None}
         self._styles = {s.style_id: s for s in document.styles} if root is not None else {}
 
@@ -98,8 +126,7 @@ class Numbering:
             el = self._styles[style_id].element
             num_pr = el.find(f"{_W}pPr/{_W}numPr")
             if num_pr is not None:
-                ilvl = _val(num_pr, "ilvl")
-                found = (_val(num_pr, "numId"), int(ilvl) if ilvl is not None else None)
+                found = (_val(num_pr, "numId"), _int(_val(num_pr, "ilvl"), None))
             else:
                 based = el.find(_W + "basedOn")
                 found = self._style_numbering(based.get(_W + "val") if based is not None else None, depth + 1)
@@ -117,23 +144,23 @@ class Numbering:
         num_id = _val(num_pr, "numId") if num_pr is not None else None
         ilvl = _val(num_pr, "ilvl") if num_pr is not None else None
         num_id = num_id or style_num
-        level = int(ilvl) if ilvl is not None else (style_ilvl or 0)
+        level = _int(ilvl, style_ilvl or 0)
         levels = self._levels.get(num_id or "")
-        if not levels or num_id == "0" or level not in levels:
+        if not levels or num_id == "0" or level is None or not 0 <= level < 9 or level not in levels:
             return ""
         key = self._abstract_key(num_id)
-        counters = self._counters.setdefault(key, [0] * 9)
+        counters = self._counters.setdefault(key, [None] * 9)
         start = self._starts.get(num_id, {}).get(level, levels[level].start)
-        counters[level] = start if counters[level] < start else counters[level] + 1
+        counters[level] = start if counters[level] is None else counters[level] + 1
         for deeper in range(level + 1, 9):
-            counters[deeper] = 0
+            counters[deeper] = None
         if format_number(counters[level], levels[level].fmt) is None:
             return ""
         text = levels[level].text
         for k in range(level, -1, -1):  # %1..%9: each level's current number in its own format
             lvl = levels.get(k)
-            shown = format_number(max(counters[k], lvl.start if lvl else 1), lvl.fmt if lvl else "decimal")
-            text = text.replace(f"%{k + 1}", shown or "")
+            n = counters[k] if counters[k] is not None else (lvl.start if lvl else 1)
+            text = text.replace(f"%{k + 1}", format_number(n, lvl.fmt if lvl else "decimal") or "")
         return text
 
     def _abstract_key(self, num_id: str) -> str:

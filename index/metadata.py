@@ -53,6 +53,8 @@ LABELS = {
     "废止日期": None,
 }
 _LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_VALUE_END = set("号日厅局委府室部院署会办司处心")  # the last character of a 文号, a date or an issuer
 _LABEL_AT = re.compile(r"(?:" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:")
 
 
@@ -134,10 +136,11 @@ def _labelled(fields: dict, text: str) -> bool:
     m = _LABEL_RE.match(text)
     if not m:
         return False
-    # Split where a label and its colon start. Scanning left to right with the longest labels
-    # first, a label is never cut inside a longer one ("成文日期" holds "日期"), and a label right
-    # after a value is found too ("发布机构:湖北省人民政府办公厅发文日期:…", spaces removed).
-    starts = sorted({0, *(m.start() for m in _LABEL_AT.finditer(text))})
+    # Split where a label and its colon start: after a non-Chinese character, or right after a
+    # value that has ended ("发布机构:湖北省人民政府办公厅发文日期:…", spaces removed). A label
+    # word that ends a longer label this table does not know ("实施日期", "信息来源") is no cut.
+    starts = sorted({0, *(m.start() for m in _LABEL_AT.finditer(text)
+                          if not _CJK_CHAR.match(text[m.start() - 1:m.start()]) or text[m.start() - 1] in _VALUE_END)})
     parts = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     for part in parts:
         pm = _LABEL_RE.match(part)

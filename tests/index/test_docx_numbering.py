@@ -17,19 +17,24 @@ LEVELS = ('<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCountin
 
 
 def numbered_docx(path, paragraphs, style_list: bool = False):
-    """A .docx whose paragraphs (text, level or None) are numbered by Word's list numbering."""
+    """A .docx whose paragraphs (text, level or None[, numId]) are numbered by Word's list numbering.
+
+    numId 90 is the list; 91 is a second instance of the same levels restarted at 1
+    (``startOverride``); 0 means "not numbered"."""
     d = docx.Document()
     numbering = d.part.numbering_part.element
     numbering.append(parse_xml(f'<w:abstractNum {W} w:abstractNumId="90">{LEVELS}</w:abstractNum>'))
     numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
-    for text, level in paragraphs:
+    numbering.append(parse_xml(f'<w:num {W} w:numId="91"><w:abstractNumId w:val="90"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    for text, level, *num in paragraphs:
         if level is not None and style_list:
             d.add_paragraph(text, style="List Number")  # numbered by its style, not by itself
             continue
         p = d.add_paragraph(text)
         if level is not None:
             p._p.get_or_add_pPr().append(parse_xml(
-                f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+                f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="{num[0] if num else 90}"/></w:numPr>'))
     d.save(path)
     return path
 
@@ -59,6 +64,20 @@ def test_a_list_style_numbers_its_paragraphs(tmp_path):
     assert [c.number for c in load_document(path).clauses] == ["1.", "2."]
 
 
+def test_a_restarted_list_an_unnumbered_paragraph_and_a_broken_level(tmp_path):
+    path = numbered_docx(tmp_path / "r.docx", [
+        ("关于推进县域商业体系建设的实施意见", None), ("甲任务。内容。", 0), ("乙任务。内容。", 0),
+        ("不编号的一段话。", 0, "0"),                         # numId 0: no number, no count
+        ("丙任务。内容。", 0),
+        ("另一份清单的首项。内容。", 0, "91"),                 # the same levels, restarted at 1
+        ("第十层级。内容。", 9),                               # no such level: no number, no error
+    ])
+    numbers = {c.title: c.number for c in load_document(path).clauses}
+    assert numbers["甲任务"] == "一、" and numbers["丙任务"] == "三、"
+    assert numbers["另一份清单的首项"] == "一、"
+    assert numbers["不编号的一段话"] == "" and numbers["第十层级"] == ""
+
+
 @pytest.mark.parametrize("n, text", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"), (110, "一百一十")])
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
@@ -67,3 +86,6 @@ def test_chinese_numbers(n, text):
 def test_formats():
     assert format_number(3, "decimal") == "3" and format_number(3, "decimalEnclosedCircle") == "③"
     assert format_number(2, "lowerLetter") == "b" and format_number(1, "bullet") is None
+    assert format_number(3, "ideographTraditional") == "丙" and format_number(2, "chineseLegalSimplified") == "贰"
+    assert format_number(4, "upperRoman") == "IV" and format_number(1, "decimalEnclosedParen") == "(1)"
+    assert format_number(7, "decimalZero") == "07"

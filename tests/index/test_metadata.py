@@ -62,6 +62,9 @@ def test_a_flattened_metadata_line_gives_every_field():
     meta = parse_text(text, "flat").meta
     assert (meta.index_number, meta.issuer, meta.date_published, meta.doc_number) == \
            ("011043398/2025-12345", "湖北省人民政府办公厅", "2025-06-16", "鄂政办发〔2025〕18号")
+    # a label this table knows at the end of one it does not ("实施日期") is no field of its own
+    other = parse_text("成文日期：2025年6月10日 实施日期：2025年7月1日\n关于某事的通知\n一、总体要求\n内容。\n", "o").meta
+    assert (other.date_written, other.date_published) == ("2025-06-10", None)
 
 
 @pytest.mark.parametrize("line", [
@@ -75,8 +78,9 @@ def test_site_furniture_of_provincial_pages_is_junk(line):
     assert junk_reason(normalize(line)) == "junk"
 
 
-@pytest.mark.parametrize("line", ["主办方要加强安全管理。", "当前位置要准确标注。", "网站应当依法办理ICP备案手续。",
-                                  "大力发展中小企业。"])
+@pytest.mark.parametrize("line", ["主办方要加强安全管理。", "当前位置：各地要准确掌握。", "分享到：朋友圈的内容应当真实。",
+                                  "主办：省商务厅、省贸促会", "（三）网站标识码：4200000046",
+                                  '经营性网站应在首页底部显著位置标明ICP备案编号，如"鄂ICP备05003312号"。'])
 def test_content_that_starts_like_site_furniture_is_kept(line):
     from zhengce.index.cleaning import junk_reason, normalize
 
