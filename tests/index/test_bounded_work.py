@@ -69,19 +69,26 @@ def test_row1_pdf_bomb_is_refused(tmp_path):
         limits.check_pdf(p, limit=2**20)
 
 
-def test_row2_chunking_is_linear_50000_numbered_lines_under_5_s():
+def _parse_seconds(n: int) -> tuple[float, list]:
     # Every line starts with 一、 (all number 1): the repeats made chunking quadratic (182 s at 45,000).
-    text = "关于印发测试的通知\n" + "".join(f"一、第{i}项工作由科技局负责落实。\n" for i in range(50_000))
-    # CPU time of this thread: the bound is on the work done, not on what other processes on a
-    # shared machine take (wall time ran 6x longer at a load average of 12 on 2 cores), nor on
-    # what other threads the test process may still run (gRPC clients left by earlier tests).
+    text = "关于印发测试的通知\n" + "".join(f"一、第{i}项工作由科技局负责落实。\n" for i in range(n))
+    # CPU time of this thread: not what other processes or threads take meanwhile.
     t0 = time.thread_time()
     doc = parse_text(text, "many")
-    seconds = time.thread_time() - t0
-    assert len(doc.clauses) == 50_000
-    assert [c.id for c in doc.clauses[:3]] == ["many#1", "many#1~2", "many#1~3"]
-    assert doc.clauses[-1].id == "many#1~50000"
-    assert seconds < 5, seconds
+    return time.thread_time() - t0, doc.clauses
+
+
+def test_row2_chunking_is_linear_in_the_number_of_lines():
+    """Four times the lines take about four times the work (a quadratic chunker took sixteen).
+
+    A ratio, not a bound in seconds: speed is the benchmarks' business (and a bound in seconds
+    failed on a loaded machine at 6.1 s against 5 s); the growth is what this guards."""
+    small = min(_parse_seconds(12_500)[0] for _ in range(2))
+    big, clauses = _parse_seconds(50_000)
+    assert len(clauses) == 50_000
+    assert [c.id for c in clauses[:3]] == ["many#1", "many#1~2", "many#1~3"]
+    assert clauses[-1].id == "many#1~50000"
+    assert big / small < 8, (small, big)
 
 
 def test_row2_repeats_under_a_parent_keep_their_ids():
