@@ -142,7 +142,9 @@ def ingest(paths: Iterable[str | Path], progress=None, aliases: Aliases | None =
         except ReadError as exc:
             report.errors.append(exc)
             continue
-        except (OSError, ValueError, RecursionError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a parser's or a rule's failure on one file
+            # (python-docx, pypdfium2 and BeautifulSoup raise many kinds on malformed files) is
+            # reported with its kind, and the other files are still indexed.
             report.errors.append(ReadError(p, f"{type(exc).__name__}: {exc}"))
             continue
         if doc.doc_id in seen:

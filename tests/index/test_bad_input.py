@@ -47,6 +47,27 @@ def test_each_bad_file_gets_a_clear_message_and_the_rest_is_read(tmp_path):
         assert "truncated_gbk.txt" in by_file
 
 
+def test_a_parser_failing_in_an_unforeseen_way_stops_only_its_file(tmp_path, monkeypatch):
+    """A malformed .docx can make python-docx raise KeyError or IndexError: that file is reported
+    with the kind of failure, and the others are indexed."""
+    from zhengce.index import corpus
+
+    (tmp_path / "good.txt").write_text("关于做好科技工作的通知\n一、加强科技成果转化。\n", encoding="utf-8")
+    (tmp_path / "odd.txt").write_text("关于做好其他工作的通知\n一、加强管理。\n", encoding="utf-8")
+    real = corpus.load_document
+
+    def load(path, *args, **kwargs):
+        if path.name == "odd.txt":
+            raise IndexError("list index out of range")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus, "load_document", load)
+    report = ingest([tmp_path])
+    assert [d.doc_id for d in report.documents] == ["good"]
+    assert [(e.path.rsplit("/", 1)[-1], e.reason) for e in report.errors] == \
+           [("odd.txt", "IndexError: list index out of range")]
+
+
 def test_seeds_have_no_numbering_warnings(seed_docs):
     assert all(not d.warnings for d in seed_docs.values())
 
