@@ -13,7 +13,7 @@ into a row mask (:meth:`IndexReader.compile_filters`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -146,7 +146,7 @@ class IndexReader(Protocol):
     def match_units(self, spelling: str) -> list[str]:
         """Unit names for a user's spelling: the index's own aliases, exact, or contained."""
 
-    def unit_spellings(self) -> dict[str, str]:
+    def unit_spellings(self) -> Mapping[str, str]:
         """Every spelling a question may use for a unit the index holds, with its unit name: the
         names themselves and the index's own aliases of them ("省发改委" -> "省发展改革委")."""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -154,8 +155,8 @@ class StoredIndex:
         out.update((name, name) for name in self.store.unit_names)
         return out
 
-    def unit_spellings(self) -> dict[str, str]:
-        return dict(self._spellings)
+    def unit_spellings(self) -> Mapping[str, str]:
+        return MappingProxyType(self._spellings)  # read-only, built once per index
 
     def unit_rows(self, name: str) -> np.ndarray:
         return self.unit_postings(name)[0]
