@@ -147,6 +147,7 @@ def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
     assert detect("人行道改造有哪些任务", short).kind == FIND
     assert detect("做好安全部署有哪些任务", short).kind == FIND
     assert (detect("人行有哪些任务", short).kind, detect("人行有哪些任务", short).unit) == (UNIT, "人民银行")
+    assert detect("人行今年有哪些任务", short).unit == "人民银行"
 
 
 def test_find_intent_answers_with_top_clause(fake_engine):
