@@ -14,8 +14,8 @@ official documents:
 * one counter per list and level; a level's number resets the deeper levels, and a
   ``w:startOverride`` of the ``w:num`` sets where it starts.
 
-The label is put before the paragraph's text, as Word shows it. A bullet or an unnumbered level
-gives no label.
+The label is put before the paragraph's text, as Word shows it (in a table cell too: a 序号
+column numbered by Word holds only the number). A bullet or an unnumbered level gives no label.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ class Numbering:
         self._starts: dict[str, dict[int, int]] = {}
         self._counters: dict[str, list[int | None]] = {}
         self._style_num: dict[str, tuple[str | None, int | None]] = {}
+        self._cells: dict = {}  # table cell element -> its text, numbers included
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -162,6 +163,15 @@ class Numbering:
             n = counters[k] if counters[k] is not None else (lvl.start if lvl else 1)
             text = text.replace(f"%{k + 1}", format_number(n, lvl.fmt if lvl else "decimal") or "")
         return text
+
+    def cell_text(self, cell) -> str:
+        """A table cell's text with its paragraphs' numbers: a 序号 column numbered by Word holds
+        only the number ("1"). A merged cell, met once per row and column it covers, is numbered
+        once."""
+        key = cell._tc
+        if key not in self._cells:
+            self._cells[key] = "\n".join(self.label(p._p) + p.text for p in cell.paragraphs)
+        return self._cells[key]
 
     def _abstract_key(self, num_id: str) -> str:
         """Lists that share an abstract numbering count on (Word continues them) unless restarted."""

@@ -272,7 +272,7 @@ def read_docx(path: Path) -> tuple[str, tuple[OutlineMark, ...]]:
             lines.append(label + text if text.strip() else text)
             pos += len(lines[-1]) + 1
         elif tag == "tbl":
-            grid = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
+            grid = [[numbering.cell_text(cell) for cell in row.cells] for row in Table(child, document).rows]
             for line in table_lines(grid):
                 if line.depth >= 0:
                     marks.append(OutlineMark(pos, tables, line.depth, line.group))

@@ -89,3 +89,25 @@ def test_formats():
     assert format_number(3, "ideographTraditional") == "丙" and format_number(2, "chineseLegalSimplified") == "贰"
     assert format_number(4, "upperRoman") == "IV" and format_number(1, "decimalEnclosedParen") == "(1)"
     assert format_number(7, "decimalZero") == "07"
+
+
+def test_a_serial_column_numbered_by_word_numbers_the_task_rows(tmp_path):
+    """A task table whose 序号 cells hold only Word's number (ours): the rows keep their numbers."""
+    d = docx.Document()
+    d.add_paragraph("关于印发重点任务分工方案的通知")
+    numbering = d.part.numbering_part.element
+    numbering.append(parse_xml(f'<w:abstractNum {W} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+                               '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    table = d.add_table(rows=4, cols=3)
+    for j, head in enumerate(["序号", "重点任务", "牵头单位"]):
+        table.cell(0, j).text = head
+    for i, (task, unit) in enumerate([("推进数据共享。", "省数据局"), ("优化审批流程。", "省政务服务办"),
+                                      ("加强监管。", "省市场监管局")], 1):
+        table.cell(i, 0).paragraphs[0]._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="80"/></w:numPr>'))
+        table.cell(i, 1).text, table.cell(i, 2).text = task, unit
+    d.save(tmp_path / "t.docx")
+    clauses = load_document(tmp_path / "t.docx").clauses
+    assert [(c.number, c.title, [u.name for u in c.units]) for c in clauses] == [
+        ("1.", "推进数据共享", ["省数据局"]), ("2.", "优化审批流程", ["省政务服务办"]), ("3.", "加强监管", ["省市场监管局"])]
