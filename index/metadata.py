@@ -51,6 +51,18 @@ LABELS = {
     "名称": "title",
     "生效日期": None,
     "废止日期": None,
+    # Other fields of flattened metadata lines on provincial pages: known, so that a line is
+    # split at them and their values never run into the field before.
+    "信息来源": "issuer",
+    "公开日期": "date_published",
+    "实施日期": None,
+    "施行日期": None,
+    "公开方式": None,
+    "公开范围": None,
+    "有效性": None,
+    "时效性": None,
+    "组配分类": None,
+    "主题词": "keywords",
 }
 _LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")

@@ -65,6 +65,11 @@ def test_a_flattened_metadata_line_gives_every_field():
     # a label this table knows at the end of one it does not ("实施日期") is no field of its own
     other = parse_text("成文日期：2025年6月10日 实施日期：2025年7月1日\n关于某事的通知\n一、总体要求\n内容。\n", "o").meta
     assert (other.date_written, other.date_published) == ("2025-06-10", None)
+    # the other fields of such lines end the value before them
+    more = parse_text("索引号：011043398/2025-12345 公开日期：2025-06-01\n发布机构：湖北省人民政府办公厅 信息来源：省政府办公厅 "
+                      "有效性：有效\n关于某事的通知\n一、总体要求\n内容。\n", "m").meta
+    assert (more.index_number, more.date_published, more.issuer) == \
+           ("011043398/2025-12345", "2025-06-01", "湖北省人民政府办公厅")
 
 
 @pytest.mark.parametrize("line", [
