@@ -175,4 +175,4 @@ class Numbering:
 
     def _abstract_key(self, num_id: str) -> str:
         """Lists that share an abstract numbering count on (Word continues them) unless restarted."""
-        return num_id if num_id in self._starts and self._starts[num_id] else f"a{id(self._levels[num_id])}"
+        return num_id if self._starts.get(num_id) else f"a{id(self._levels[num_id])}"

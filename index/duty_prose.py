@@ -101,6 +101,13 @@ def _cut_task(body: str) -> str | None:
     return None
 
 
+def _task_units(body: str) -> list[str] | None:
+    """The units named before the task's verb (:func:`_cut_task`); ``None`` when no verb ends a
+    unit list there."""
+    cut = _cut_task(body)
+    return None if cut is None else _named(take_units(cut))
+
+
 def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
     """"司法部负责…" "财政部要会同发展改革委、…等部门，…" "X在职责范围内分别负责…".
 
@@ -115,17 +122,18 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
             continue
         if m["verb"] == "会同":
             groups.append(Group(names, "lead"))
-            w = _WITH.match(seg.strip()[m.end():])  # "…会同省科技厅制定…": the units, not the task
-            cut = _cut_task(w["list"]) if w else None
-            support = _named(take_units(cut)) if cut else _named(w["list"]) if w else []
+            w = _WITH.match(seg.strip()[m.end():])
+            listed = w["list"] if w else ""
+            support = _task_units(listed)  # "…会同省科技厅制定…": the units, not the task
+            if support is None:
+                support = _named(listed)
             if support:
                 groups.append(Group(support, "support"))
         elif m["verb"] in _SUPPORT_VERBS:
             if m["verb"] != "参与" or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
                 groups.append(Group(names, "support"))  # "…共同参与" "X和参与…的Y" are no duty
                 # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
-                cut = _cut_task(seg.strip()[m.end():])
-                if cut and (led := _named(take_units(cut))):
+                if led := _task_units(seg.strip()[m.end():]):
                     groups.append(Group(led, "lead"))
         else:
             groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
@@ -160,8 +168,7 @@ def _consulting(body: str) -> tuple[list[str], list[str]] | None:
     ("商务部商财政部": a 商 inside a name is passed by)."""
     for at in re.finditer("商", body):
         x = _named(body[:at.start()])
-        cut = _cut_task(body[at.end():]) if x else None
-        y = _named(take_units(cut)) if cut else []
+        y = _task_units(body[at.end():]) if x else None
         if x and y:
             return x, y
     return None

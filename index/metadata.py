@@ -64,10 +64,11 @@ LABELS = {
     "组配分类": None,
     "主题词": "keywords",
 }
-_LABEL_RE = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*")
+_LABEL_ALT = "|".join(sorted(LABELS, key=len, reverse=True))  # longest first: 成文日期 before 日期
+_LABEL_RE = re.compile(rf"^(?P<label>{_LABEL_ALT})\s*:?\s*")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _VALUE_END = set("号日厅局委府室部院署会办司处心")  # the last character of a 文号, a date or an issuer
-_LABEL_AT = re.compile(r"(?:" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*:")
+_LABEL_AT = re.compile(rf"(?:{_LABEL_ALT})\s*:")
 
 
 def _cn_numeral_date(text: str) -> str | None:
