@@ -41,7 +41,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zhengce.index.duty_prose import PROSE_RULES, DutyContext, Group, take_units
+from zhengce.index.duty_prose import PROSE_RULES, DutyContext, Group, promote_listed, take_units
 from zhengce.index.model import CONVENTION, EXPLICIT, LEAD, LISTED, LISTED_FIRST, SUPPORT, Unit
 from zhengce.index.units import is_generic, list_names, make_unit, valid_names
 
@@ -215,7 +215,8 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[Group], list[str]] | N
 _LINE = re.compile(rf"(?P<label>{_DUTY_LABEL})\s*:(?P<body>[^。;\n]*)")
 _LEAD_PHRASE = re.compile(
     r"由(?P<lead>[^,。;由]{2,30}?)牵头(?:负责)?"
-    r"(?:,?(?:会同|联合|协调|协同)(?P<with>[^。;]*)|,(?P<sup>[^,。;]{2,60}?)(?:配合|参与|协助|协办))?"
+    r"(?:,?(?:会同|联合|协调|协同)(?P<with>[^。;]*)|,(?P<sup>[^,。;]{2,60}?)"
+    r"(?:配合|参与|参加|协助|协办|(?:按照?职责(?:分工)?)?(?:分别|共同)?负责))?"
 )
 
 
@@ -319,11 +320,13 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
         if got:
             groups.extend(got)
             forms.append(name)
-    for name, rule in PROSE_RULES if not groups else ():
-        got = rule(text, ctx)
-        if got:
-            groups.extend(got)
-            forms.append(name)
+    if not groups:
+        for name, rule in PROSE_RULES:
+            got = rule(text, ctx)
+            if got:
+                groups.extend(got)
+                forms.append(name)
+        promote_listed(groups)
     units = [make_unit(s, role, basis, ctx.aliases, ctx.level) for s, role, basis in _roles(groups, ctx)]
     if units and implied_before:
         units += [make_unit(s, SUPPORT, CONVENTION, ctx.aliases, ctx.level) for s in implied_before]

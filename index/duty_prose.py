@@ -4,8 +4,12 @@ The rule chain (:mod:`zhengce.index.duty`) reads parentheses, labelled lines and
 when those find no unit, the prose rules here read the sentences of regulations and opinions:
 "司法部负责…", "财政部要会同发展改革委…" (the list stops at the task's verb), "X负责，Y配合"
 (both roles named), "Y协助X负责…", "由X负责", "由X商Y制定" (X leads, Y is consulted),
-"X是…的主管单位". Role words ("主管单位", "登记管理机关") and words pointing back ("本单位")
-name nobody.
+"X是…的主管单位" and "责任单位为X", "X要…" for a public body named in full ("司法部要加强…";
+not "用人单位应当…" nor "各地要…"). Adverbs and scope words may stand before the verb ("由X具体
+负责", "按照职责分工分别负责"). Role words ("主管单位", "登记管理机关"), words pointing back
+("本单位"), a bare "政府" and a clause of the sentence that ends like a name ("并指定专门机构")
+name nobody. Where prose names supporting units and no lead, the units it names as responsible
+lead (:func:`promote_listed`).
 
 :class:`DutyContext` (per-document state) and :class:`Group` (names found together, with their
 role) are the types every rule passes; :func:`take_units` cuts a list at its first item that is
@@ -18,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from zhengce.index.aliases import Aliases
-from zhengce.index.units import is_generic, list_names, looks_like_unit, split_list
+from zhengce.index.units import is_collective, is_generic, list_names, looks_like_unit, split_list
 
 
 @dataclass
@@ -64,10 +68,12 @@ _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
-_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}"
-                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与)")
-_SUPPORT_VERBS = ("配合", "协助", "协办", "参与")
+_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接)?"
+                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与|参加)(?!人|同志)")
+_SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加")
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
+# What may stand between the units after 由 and the verb: "由X具体负责" "由X、Y按照职责分工分别负责".
+_AGENT_TAIL = re.compile(rf"{_DUTY_SCOPE}(?:具体|主要|直接|共同|分别)*$")
 _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
 # Where the task begins after "会同Y": its verb ("…会同省科技厅制定…").
 _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
@@ -75,18 +81,28 @@ _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|�
                          r"发布|修订|起草|审查|办理|设立|按照|根据|围绕|及时|定期|积极|认真|切实|全面|对|在|于|做|抓)")
 # Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
 _DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
-_COMPETENT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:是|为)[^,。;]{0,40}?的?"
-                        r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门)$")
+_ROLE_WORD = r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门|责任单位|责任部门)"
+_COMPETENT = re.compile(rf"^(?:明确|确定|指定|由)?(?P<list>[^,。;]{{2,40}}?)(?:是|为)[^,。;]{{0,40}}?的?{_ROLE_WORD}$")
+_ROLE_FIRST = re.compile(rf"^{_ROLE_WORD}(?:是|为)(?P<list>[^,。;]{{2,60}})$")  # "责任单位为省生态环境厅"
+# "X要加快…" "X应当…": a public body's name, then a modal verb; "X要求…" asks others.
+_MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应|须|必须)(?!求|素|点|件|害|闻|务|急|用|对|该|在|是)")
+# A public body named in full: a level first ("省…", "郑州市…", "国务院…"), an office last.
+_PUBLIC_BODY = re.compile(r"^(?:国务院|(?:[一-鿿]{2,6}?)?(?:省|市|县|区|自治区|自治州|盟|旗))"
+                          r"[^及和与并级各]*(?:部|委|厅|局|办|署|政府|管委会|委员会|办公室|部门|中心)$|^国务院$")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
 _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
+# A phrase that ends like a unit but is a clause of the sentence ("并指定专门机构", "可通过…方式委托相关机构").
+_CLAUSE_WORDS = re.compile(r"^(?:并|且|及|或|可|再|还|也|均|都|对|向)|通过|方式|指定|委托|依托|鼓励|支持|引导")
+_BARE = re.compile(r"^(?:地方)?(?:人民)?政府$|^部委$")  # a kind of body, not one ("政府主要负责规划战略")
 
 
 def _named(body: str) -> list[str]:
     """Unit names of a subject or agent phrase; a bare "各部门" or "各地区" names nobody."""
     names = list_names(body)
-    if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) for n in names):
+    if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) and not _CLAUSE_WORDS.search(n)
+                            for n in names):
         return []
-    return [n for n in names if not is_generic(n) and not (_COLLECTIVE_HEAD.match(n)
+    return [n for n in names if not is_generic(n) and not _BARE.match(n) and not (_COLLECTIVE_HEAD.match(n)
                                                            and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
 
 
@@ -130,16 +146,24 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
             if support:
                 groups.append(Group(support, "support"))
         elif m["verb"] in _SUPPORT_VERBS:
-            if m["verb"] != "参与" or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
-                groups.append(Group(names, "support"))  # "…共同参与" "X和参与…的Y" are no duty
+            # "…共同参与" "X和参与…的Y" are no duty; "Y要参与" and a closing "Y参加" are
+            if m["verb"] not in ("参与", "参加") or m.end() == len(seg.strip()) \
+                    or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
+                groups.append(Group(names, "support"))
                 # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
                 if led := _task_units(seg.strip()[m.end():]):
                     groups.append(Group(led, "lead"))
         else:
             groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+    return groups
+
+
+def promote_listed(groups: list[Group]) -> list[Group]:
+    """Where prose names supporting units and no lead, the units it names as responsible lead
+    ("省工业和信息化厅负责，省财政厅配合" "由X具体负责，Y配合")."""
     if any(g.kind == "support" for g in groups) and not any(g.kind == "lead" for g in groups):
         for g in groups:
-            if g.kind == "listed":
+            if g.kind == "listed" and not g.labelled:
                 g.kind = "lead"
     return groups
 
@@ -156,7 +180,7 @@ def rule_agent(text: str, ctx: DutyContext) -> list[Group]:
                 break
             # the first verb after which the words since 由 are unit names ("…事务管理所承担")
             for verb in _AGENT_VERB.finditer(seg, by.end() + 2, by.end() + 42):
-                names = _named(seg[by.end():verb.start()])
+                names = _named(_AGENT_TAIL.sub("", seg[by.end():verb.start()]))
                 if names and "由" not in seg[by.end():verb.start()]:
                     groups.append(Group(names, "listed"))
                     break
@@ -178,9 +202,22 @@ def rule_competent(text: str, ctx: DutyContext) -> list[Group]:
     """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关"."""
     groups = []
     for seg in _SEGMENTS.split(text):
-        m = _COMPETENT.match(seg.strip())
-        if m and (names := _named(m["list"])):
+        m = _COMPETENT.match(seg.strip()) or _ROLE_FIRST.match(seg.strip())
+        if m and (names := _named(take_units(m["list"]))):
             groups.append(Group(names, "lead" if m["role"].startswith("牵头") else "listed"))
+    return groups
+
+
+def rule_modal(text: str, ctx: DutyContext) -> list[Group]:
+    """"省发展改革委要加快推进…" "省人民政府教育督导委员会办公室要将…": a task set for a public
+    body by a modal verb. Only names of public bodies count ("用人单位应当…" binds a regulated
+    party; "各地要…" and "地方各级人民政府要…" exhort every unit of a kind, and name none)."""
+    groups, known = [], ctx.aliases.table()
+    for seg in re.split(r"[,。;]", text):  # a bracket inside a name ("各有关省(市)人民政府") stays
+        m = _MODAL_SUBJECT.match(seg.strip())
+        names = _named(m["list"]) if m and not is_collective(m["list"]) else []
+        if names and all((n in known or _PUBLIC_BODY.match(n)) and not is_collective(n) for n in names):
+            groups.append(Group(names, "listed"))
     return groups
 
 
@@ -194,4 +231,5 @@ PROSE_RULES = [
     ("agent", rule_agent),
     ("competent", rule_competent),
     ("host", rule_host),
+    ("modal", rule_modal),
 ]

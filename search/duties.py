@@ -5,6 +5,9 @@ builds it in one place, through the index contract only; the renderers
 (JSON, CSV, XLSX) live in :mod:`zhengce.api.export` and the command line and
 the API both use them.
 
+The lead column holds the units named as lead or, when a clause names no lead, the units
+it names as responsible without stating a role ("X负责…"); the supporting column the rest.
+
 A row is a clause that names at least one responsible unit, in reading order
 within each notice, notices in the order asked (all notices by id when none
 is named). With a unit, only the clauses naming it (its aliases and partial
@@ -18,7 +21,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 from zhengce.index.contract import FilterError, IndexReader
-from zhengce.index.model import LEAD, Clause
+from zhengce.index.model import LEAD, LISTED, Clause
 
 # Column keys and their headers, in order. ``link`` opens the clause on the web page.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -73,9 +76,17 @@ def _task(clause: Clause) -> str:
     return text[:TASK_CHARS] + ("…" if len(text) > TASK_CHARS else "")
 
 
-def duty_row(clause: Clause, base_url: str = "") -> DutyRow:
+def _leads(clause: Clause) -> list[str]:
+    """The lead column: the units the clause names as lead; when it names none, the units it
+    names as responsible without a role ("省司法厅负责…", basis ``listed``), since a task's
+    only responsible unit is not its supporter. Units named as supporting stay supporting."""
     leads = [u.name for u in clause.units if u.role == LEAD]
-    support = [u.name for u in clause.units if u.role != LEAD and u.name not in leads]
+    return leads or [u.name for u in clause.units if u.basis == LISTED]
+
+
+def duty_row(clause: Clause, base_url: str = "") -> DutyRow:
+    leads = _leads(clause)
+    support = [u.name for u in clause.units if u.name not in leads]
     doc = clause.doc
     return DutyRow(
         number=clause.number.rstrip("、.．") or "", task=_task(clause), lead="、".join(leads),

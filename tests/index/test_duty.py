@@ -287,10 +287,46 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     # the office of a working group "设在" its host units (ours)
     ("领导小组办公室设在省发展改革委、省财政厅,承担日常工作。",
      [("省发展改革委", "support", "listed"), ("省财政厅", "support", "listed")]),
+    # adverbs and scope words between the units and the verb (ours): "由X具体负责，Y配合" names both
+    # roles, as "X负责，Y配合" does; a list "按照职责分工分别负责" is responsible as a whole
+    ("此项工作由省人力资源社会保障厅具体负责,省教育厅配合。",
+     [("省教育厅", "support", "explicit"), ("省人力资源社会保障厅", "lead", "explicit")]),
+    ("该项工作由市商务局主要负责。", [("市商务局", "support", "listed")]),
+    ("以上工作由省委宣传部、省网信办按照职责分工分别负责。",
+     [("省委宣传部", "support", "listed"), ("省网信办", "support", "listed")]),
+    # a closing 参加 supports (ours), as 配合 does; 参加 inside the task does not
+    ("省卫生健康委牵头,省医保局、省药监局参加。",
+     [("省卫生健康委", "lead", "explicit"), ("省医保局", "support", "explicit"), ("省药监局", "support", "explicit")]),
+    ("省医保局参加联席会议。", []),
+    ("社会各界广泛参加。", []),
+    # 由X牵头，Y按职责分工负责 (ours): Y supports the lead, as after 配合
+    ("由省市场监管局牵头,省商务厅、省公安厅等部门按职责分工负责。",
+     [("省市场监管局", "lead", "explicit"), ("省商务厅", "support", "explicit"), ("省公安厅", "support", "explicit")]),
+    # the role word first, the unit after (ours); a verb before the unit is no part of its name
+    ("责任单位为省生态环境厅。", [("省生态环境厅", "support", "listed")]),
+    ("明确省科技厅为牵头单位。", [("省科技厅", "lead", "explicit")]),
+    # a public body and a modal verb: a task set for it (quoted from eval/corpus/govcn; ours)
+    ("司法部要加强对全面推行“三项制度”的指导协调。", [("司法部", "support", "listed")]),
+    ("省人民政府教育督导委员会办公室要将实施情况纳入督导评估。",
+     [("省人民政府教育督导委员会办公室", "support", "listed")]),
+    ("市财政局、市审计局要加强资金监管。", [("市财政局", "support", "listed"), ("市审计局", "support", "listed")]),
+    # …but not a regulated party, a class of bodies, a demand on others or a noun after 要
+    ("用人单位应当依法缴纳社会保险费。", []),
+    ("地方各级人民政府要加强组织领导。", []),
+    ("各有关省(市)人民政府应高度重视。", []),
+    ("国务院及各部门要加快政府职能转变。", []),
+    ("省政府要求各地区抓好落实。", []),
+    ("创新创业综合体纳入政府要素公共服务平台建设管理。", []),
     # not duties: people, bare collectives, words that only look like a subject
     ("由国务院分管领导同志协调或审核后提出。", []),
     ("各地区、各部门要高度重视,负责落实。", []),
     ("企业负责人要加强管理。", []),
+    # 主要负责人 is a person, not a duty (quoted from eval/corpus/govcn); a clause of the sentence
+    # that ends like a unit is no unit ("并指定专门机构具体负责…")
+    ("行政执法机关主要负责人是推动落实本机关重大执法决定法制审核制度的第一责任人。", []),
+    ("试点地区负总责,并指定专门机构具体负责集约化平台的建设运维工作。", []),
+    ("可通过购买服务等方式委托相关机构具体承担政务新媒体日常运维工作。", []),
+    ("政府主要负责规划战略、制定政策、依法依规监管。", []),
 ])
 def test_prose_duty_forms(text, expected):
     assert units(text, level="province" if "省" in text else "national") == expected

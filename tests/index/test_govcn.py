@@ -105,9 +105,12 @@ def test_responsibility_parentheses_are_all_read(govcn):
     prose = [c for c in doc.clauses if c.units and not paren(c)]
     assert [[(u.name, u.role) for u in c.units] for c in prose] == [[("国务院办公厅", "lead")]]
     # content_5361158: 21 numbered tasks, each with its units and a lead by the stated convention.
-    tasks = [c for c in govcn["content_5361158.htm"].clauses if c.units]
+    tasks = [c for c in govcn["content_5361158.htm"].clauses if c.units and c.number]
     assert len(tasks) == 21 and all(len(c.unit_names("lead")) == 1 for c in tasks)
     assert all(u.basis == "convention" for c in tasks for u in c.units)
+    # ... and one paragraph in prose: "海关总署要继续做好牵头工作，…"
+    prose = [c for c in govcn["content_5361158.htm"].clauses if c.units and not c.number]
+    assert [c.unit_names() for c in prose] == [["海关总署"]] and prose[0].text.startswith("海关总署要继续做好牵头工作")
 
 
 def test_the_tax_pilot_clause_has_its_units(govcn):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pytest
 
 from zhengce.index.contract import FilterError
-from zhengce.index.model import LEAD
+from zhengce.index.model import EXPLICIT, LEAD, LISTED, SUPPORT, Unit
 from zhengce.search.duties import COLUMNS, deadline_text, duty_row, duty_rows
 
 DOC = "000_839afbcfa68b4ffc"
@@ -19,10 +19,11 @@ def test_rows_are_the_clauses_naming_units_in_reading_order(fake_engine):
     expected = [c for c in idx.tree(DOC) if c.units]
     assert rows and [r.clause_id for r in rows] == [c.id for c in expected]
     for row, clause in zip(rows, expected, strict=True):
-        assert row.lead.split("、") == [u.name for u in clause.units if u.role == LEAD] or \
-            (row.lead == "" and not any(u.role == LEAD for u in clause.units))
-        assert set(filter(None, row.support.split("、"))) == \
-            {u.name for u in clause.units if u.role != LEAD} - set(row.lead.split("、"))
+        leads = [u.name for u in clause.units if u.role == LEAD]
+        if not leads:  # a clause naming no lead: its units named without a role lead the row
+            leads = [u.name for u in clause.units if u.basis == LISTED]
+        assert list(filter(None, row.lead.split("、"))) == leads
+        assert set(filter(None, row.support.split("、"))) == {u.name for u in clause.units} - set(leads)
         assert row.task == (clause.title or row.task) and row.path == " > ".join(clause.path)
         assert row.doc_number == "郑政办〔2024〕36号" and row.doc_title == clause.doc.title
     # The clause the answer cites for 科技成果转化: 第12条, led by 市科技局.
@@ -79,3 +80,17 @@ def test_row_links_open_the_clause_and_cells_follow_the_columns(fake_engine):
     assert row.cells() == [row.to_dict()[k] for k, _ in COLUMNS]
     untitled = duty_row(replace(clause, title="", text="一" * 100))
     assert untitled.task == "一" * 60 + "…"
+
+
+def test_a_task_without_a_lead_lists_its_responsible_units_as_lead(fake_engine):
+    """"省司法厅负责…" names its only unit without a role: the row's lead, not its supporter;
+    a unit the text names as supporting stays in the supporting column."""
+    clause = next(c for c in fake_engine.index.tree(DOC) if c.units)
+    alone = duty_row(replace(clause, units=(Unit("省司法厅", SUPPORT, LISTED),)))
+    assert (alone.lead, alone.support) == ("省司法厅", "")
+    helped = duty_row(replace(clause, units=(Unit("省司法厅", SUPPORT, LISTED), Unit("省财政厅", SUPPORT, EXPLICIT))))
+    assert (helped.lead, helped.support) == ("省司法厅", "省财政厅")
+    led = duty_row(replace(clause, units=(Unit("省教育厅", LEAD, EXPLICIT), Unit("省司法厅", SUPPORT, LISTED))))
+    assert (led.lead, led.support) == ("省教育厅", "省司法厅")
+    only_support = duty_row(replace(clause, units=(Unit("省财政厅", SUPPORT, EXPLICIT),)))
+    assert (only_support.lead, only_support.support) == ("", "省财政厅")
