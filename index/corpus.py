@@ -39,7 +39,7 @@ def parse_text(original: str, doc_id: str, file: str = "", encoding: str = "utf-
     starts = {m.start for m in outline}
     # A task table's lines are content, never a title or a header: the header scan passes them by.
     scan = [replace(line, junk="table") if line.start in starts else line for line in lines]
-    info = metadata.read_header(scan, metadata.page_fields(page_meta or {}))
+    info = metadata.read_header(scan, metadata.page_fields(page_meta or {}), original)
     skipped: list[Span] = [Span(s, e, "markup") for s, e in inline_junk]
     content = []
     prev_skipped = False

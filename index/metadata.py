@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from zhengce.index import titles
-from zhengce.index.cleaning import Line, strip_bullet
+from zhengce.index.cleaning import Line, normalize, strip_bullet
 from zhengce.index.titles import TITLE_END as _TITLE_END
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
@@ -184,10 +184,12 @@ def field_value(key: str, value: str, keyword_sep: re.Pattern = _PAGE_KEYWORD_SE
     return value
 
 
-def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
+def read_header(lines: list[Line], known: dict | None = None, original: str = "") -> HeaderInfo:
     """Metadata from the lines before the body, and the indexes of lines that are metadata.
 
-    ``known`` holds fields already read from page metadata; they win over the text.
+    ``known`` holds fields already read from page metadata; they win over the text. ``original``
+    (the text the lines index into) keeps joint issuers apart where only spaces part them
+    ("湖南省教育厅 湖南省财政厅"): a line's normalized copy drops spaces between Chinese words.
     """
     info = HeaderInfo(fields=dict(known or {}))
     f = info.fields
@@ -226,7 +228,7 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
             _set(f, "title", text)
             info.title_lines.add(i)
             continue
-        joined, n = _two_line_title(lines, i)
+        joined, n = _two_line_title(lines, i, original)
         if body_seen < 8 and not f.get("title") and joined:
             _set(f, "title", joined)
             info.title_lines.update(range(i, i + n))
@@ -246,7 +248,7 @@ def read_header(lines: list[Line], known: dict | None = None) -> HeaderInfo:
     if not f.get("title") and f.get("title_tag"):
         f["title"], f["title_source"] = f["title_tag"], "page"
     f.pop("title_tag", None)
-    _signature_and_title_lines(lines, info)
+    _signature_and_title_lines(lines, info, original)
     if not f.get("title"):
         _first_heading_title(lines, info)
     return info
@@ -265,18 +267,28 @@ def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(first)
 
 
-def _two_line_title(lines: list[Line], i: int) -> tuple[str | None, int]:
+def _spaced(line: Line, original: str) -> str:
+    """A line of issuers as normalized, one space between the names the original spaces apart
+    ("湖南省教育厅 湖南省财政厅"); any other line, or no original, as normalized."""
+    if not original or not _is_issuer_line(line.norm):
+        return line.norm
+    parts = [normalize(p) for p in original[line.start:line.end].split()]
+    return " ".join(p for p in parts if p) if all(_is_issuer_line(p) for p in parts if p) else line.norm
+
+
+def _two_line_title(lines: list[Line], i: int, original: str = "") -> tuple[str | None, int]:
     """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"),
     else over three (issuer, matter, kind); the title and how many lines it takes."""
     if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
         return None, 0
-    two = titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER)
+    first = _spaced(lines[i], original)
+    two = titles.two_lines(first, lines[i + 1].norm, DOC_NUMBER)
     if two or i + 2 >= len(lines) or lines[i + 2].junk:
         return two, 2
-    return titles.two_lines(lines[i].norm, lines[i + 1].norm, DOC_NUMBER, lines[i + 2].norm), 3
+    return titles.two_lines(first, lines[i + 1].norm, DOC_NUMBER, lines[i + 2].norm), 3
 
 
-def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
+def _signature_and_title_lines(lines: list[Line], info: HeaderInfo, original: str = "") -> None:
     """Date-only lines, the issuer line above them, attachments and the plan title."""
     f = info.fields
     title = (f.get("title") or "").replace(" ", "")
@@ -297,7 +309,7 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo) -> None:
                 prev -= 1
             while prev >= 0 and len(issuers) < 4 and _is_issuer_line(lines[prev].norm):
                 info.meta_lines.add(prev)
-                issuers[:0] = split_issuers(lines[prev].norm)
+                issuers[:0] = split_issuers(_spaced(lines[prev], original))
                 prev -= 1
             if issuers:
                 _set(f, "issuer", "、".join(issuers))

@@ -149,6 +149,21 @@ def test_title_over_three_lines_under_a_masthead_and_a_document_number():
         assert doc.meta.title == "国务院办公厅关于促进综合保税区高水平开放高质量发展的若干意见"
 
 
+def test_joint_issuers_set_apart_by_spaces_stay_apart():
+    """A joint notice (ours): the issuers share a line, parted only by spaces, above the title and
+    above the date. The normalized copy drops those spaces; the issuers are still two."""
+    from zhengce.index.corpus import parse_text
+
+    text = ("湖南省教育厅 湖南省财政厅\n关于印发《湖南省职业教育提质培优行动实施方案》的通知\n湘教发〔2025〕12号\n"
+            "各市州教育局、财政局:\n现将方案印发给你们。\n湖南省教育厅　　湖南省财政厅\n2025年3月10日\n一、总体要求\n内容。\n")
+    doc = parse_text(text, "j")
+    assert doc.meta.title == "湖南省教育厅 湖南省财政厅关于印发《湖南省职业教育提质培优行动实施方案》的通知"
+    assert doc.meta.issuer == "湖南省教育厅、湖南省财政厅" and doc.meta.date_written == "2025-03-10"
+    # one issuer whose name holds no space is one issuer, spaced or not
+    one = parse_text("湖南省人民政府办公厅\n2025年3月10日\n一、总体要求\n内容。\n", "o")
+    assert one.meta.issuer == "湖南省人民政府办公厅"
+
+
 def test_date_from_the_title_is_marked_inferred():
     from zhengce.index.corpus import parse_text
 
