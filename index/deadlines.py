@@ -1,4 +1,5 @@
-"""Deadlines of tasks: "2019年底前完成", "2020年6月底前", "5月底完成", "2025年第三季度前", "长期坚持".
+"""Deadlines of tasks: "2019年底前完成", "2020年6月底前", "5月底完成", "2025年第三季度前", "2025年内完成",
+"今年底前" (the document's year), "长期坚持", "2025年起持续推进".
 
 A deadline is read from where notices state one, in order:
 
@@ -8,7 +9,8 @@ A deadline is read from where notices state one, in order:
 
 "长期坚持" and "持续推进" are deadlines only in the first two places: in running
 text they are ordinary words. The ISO date is the last day of the period; a
-month without a year takes the document's year; with no year known it stays ``None``.
+month without a year takes the document's year; with no year known it stays ``None``. A time
+label's bare year or month ("完成时限：2026年") is due at its end.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ import re
 
 from zhengce.index.model import Deadline
 
-_ONGOING = re.compile(r"^(长期坚持|持续推进|长期推进|持续开展|长期|持续)(?:推进|实施|开展)?$")
+_ONGOING = re.compile(r"^(?:(?:19|20)\d{2}年(?:起|开始))?,?(长期坚持|持续推进|长期推进|持续开展|长期|持续)(?:推进|实施|开展)?$")
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前)")
 _MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?:底|末)(?:前|之前)?(?:完成|前完成)?")
-_YEAR_END = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:底|年底|末)(?:前|之前)?(?:完成)?")
+# "2025年底前", "2025年内完成"; "今年底前" / "年底前" take the document's year
+_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年|今年|本年|^)(?:底|年底|末|内)(?:前|之前)?(?:完成)?")
+# A time label's value may be a bare year or month ("完成时限：2026年", "完成时限：2025年6月"): by its end.
+_LABEL_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月)?$")
 _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
 _QUARTER = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成)?")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -29,6 +34,7 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 _IN_TEXT = re.compile(
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年|第?[一二三四1-4]季度(?:末|底)?)?"
     r"(?:前|之前)(?:完成)?"
+    r"|(?:19|20)\d{2}年内完成|今年(?:底|年底)前(?:完成)?"
     r"|(?:(?:19|20)\d{2}年)?\d{1,2}月底(?:前)?完成)"
 )
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*(?P<v>[^;。\n)]+)")
@@ -73,6 +79,11 @@ def find_deadline(norm_text: str, default_year: int | None = None) -> Deadline |
     """The deadline a clause states, or ``None``."""
     m = _TIME_LABEL.search(norm_text)
     if m:
+        bare = _LABEL_YEAR.match(m["v"].strip())
+        if bare:  # the label says it is a deadline: a bare year or month is its last day
+            year = int(bare["y"])
+            iso = _last_day(year, int(bare["m"])) if bare["m"] else f"{year:04d}-12-31"
+            return Deadline(m["v"].strip(), iso)
         return parse_deadline(m["v"], default_year, strict=False)
     for body in _PAREN.findall(norm_text):
         for piece in re.split(r"[,;。]", body):

@@ -21,6 +21,12 @@ from zhengce.index.deadlines import find_deadline, parse_deadline
     ("2024年4季度", None, "2024-12-31", False),
     ("长期坚持", 2019, None, True),
     ("持续推进", None, None, True),
+    # forms of provincial task lists (ours): within a year, this year's end, ongoing from a year
+    ("2025年内完成", None, "2025-12-31", False),
+    ("今年底前", 2025, "2025-12-31", False),
+    ("年底前", 2025, "2025-12-31", False),
+    ("年底前", None, None, False),          # no year known: raw only
+    ("2025年起持续推进", None, None, True),
 ])
 def test_forms(raw, year, iso, ongoing):
     d = parse_deadline(raw, year)
@@ -33,6 +39,12 @@ def test_where_deadlines_are_read():
     assert find_deadline(normalize("开展考核。（5月底完成，牵头考核单位：国务院办公厅）"), 2019).iso == "2019-05-31"
     assert find_deadline(normalize("各地要于2019年底前完成清理。")).raw == "2019年底前完成"
     assert find_deadline(normalize("出台实施细则，2025年第二季度前完成。")).iso == "2025-06-30"
+    # a label's bare year or month is due at its end; running text says so with 内完成 or 今年底前
+    assert find_deadline(normalize("（完成时限：2026年）")).iso == "2026-12-31"
+    assert find_deadline(normalize("完成时限：2025年6月")).iso == "2025-06-30"
+    assert find_deadline(normalize("确保2025年内完成全部改造任务。")).raw == "2025年内完成"
+    assert find_deadline(normalize("各地要在今年底前完成清理。"), 2024).iso == "2024-12-31"
+    assert find_deadline(normalize("到2025年,年内新增就业10万人。")) is None  # a bare year in text is no deadline
     # ordinary words are no deadline in running text
     assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None
     assert find_deadline(normalize("到2025年，体育竞赛表演产业总规模达到2万亿元。")) is None
