@@ -133,7 +133,9 @@ class SearchResponse(Out):
 
 class UnitAnswerOut(Out):
     name: str
-    role: str
+    role: str = Field(description="lead or support")
+    role_stated: bool = Field(True, description="false when no cited clause states a role, only that the "
+                                                "unit is responsible (shown as 负责, not 配合)")
     score: float
     clause_ids: list[str]
 

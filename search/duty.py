@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from zhengce.index.cleaning import normalize
 from zhengce.index.duty import PAREN
-from zhengce.index.model import LEAD, Clause, Unit
+from zhengce.index.model import LEAD, LISTED, Clause, Unit
 from zhengce.search.hits import Hit
 
 LEAD_WEIGHT = 1.0
@@ -56,14 +56,24 @@ _SENTENCE = re.compile(r"[^。;；!?！？\n]+")
 
 @dataclass
 class UnitAnswer:
+    """A unit of the duty answer. ``role_stated`` is false when no cited clause states the unit's
+    role, only that it is responsible ("省司法厅负责…", basis ``listed``): its ``support`` role
+    is the index's default, not the text's word, and it is shown as 负责, not 配合."""
+
     name: str
     role: str
     score: float
     clause_ids: list[str]
+    role_stated: bool = True
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "role": self.role, "score": round(self.score, 4),
-                "clause_ids": self.clause_ids}
+        return {"name": self.name, "role": self.role, "role_stated": self.role_stated,
+                "score": round(self.score, 4), "clause_ids": self.clause_ids}
+
+    @property
+    def role_label(self) -> str:
+        """牵头, 配合, or 负责 when no clause states a role."""
+        return "牵头" if self.role == LEAD else "配合" if self.role_stated else "负责"
 
 
 def short_title(clause: Clause) -> str:
@@ -171,6 +181,7 @@ def aggregate_units(hits: list[Hit], relative: float | None = None, focus: set[s
     best = score[with_units[0].clause.id]
     scores: dict[str, float] = {}
     roles: dict[str, str] = {}
+    stated: dict[str, bool] = {}
     cited: dict[str, list[str]] = {}
     for h in with_units:
         w = score[h.clause.id] / best if best > 0 else 0.0
@@ -186,9 +197,10 @@ def aggregate_units(hits: list[Hit], relative: float | None = None, focus: set[s
             scores[u.name] = scores.get(u.name, 0.0) + w * weight
             if u.role == LEAD or u.name not in roles:
                 roles[u.name] = u.role
+            stated[u.name] = stated.get(u.name, False) or u.role == LEAD or u.basis != LISTED
             cited.setdefault(u.name, []).append(h.clause.id)
     order = sorted(scores, key=lambda n: (-scores[n], roles[n] != LEAD))
-    return [UnitAnswer(n, roles[n], scores[n], cited[n]) for n in order]
+    return [UnitAnswer(n, roles[n], scores[n], cited[n], stated[n]) for n in order]
 
 
 def duty_phrase(clause: Clause) -> str:

@@ -82,8 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(f"[{answer.intent}] {answer.answer}\n")
     for u in answer.units[:12]:
-        role = "牵头" if u.role == "lead" else "配合"
-        print(f"  {u.name}（{role}，{u.score:.2f}）  ← {', '.join(u.clause_ids[:3])}")
+        print(f"  {u.name}（{u.role_label}，{u.score:.2f}）  ← {', '.join(u.clause_ids[:3])}")
     if answer.units:
         print()
     if answer.intent == "compare":

@@ -62,11 +62,18 @@ function filters() {
   return out;
 }
 
+// A clause's unit carries its basis, an answer's unit role_stated: a unit only named as
+// responsible ("X负责…") is 责任单位, not 配合单位.
+function roleTitle(u) {
+  if (u.role === "lead") return "牵头单位";
+  return u.basis === "listed" || u.role_stated === false ? "责任单位" : "配合单位";
+}
+
 function unitChips(units, onClick) {
   return el("ul", { class: "chips" }, units.map((u) =>
     el("li", {}, el("button", {
       type: "button", class: "chip" + (u.role === "lead" ? " lead" : ""),
-      title: u.role === "lead" ? "牵头单位" : "配合单位",
+      title: roleTitle(u),
       onclick: onClick ? (ev) => onClick(u, ev) : null,
     }, u.name + (u.role === "lead" ? "（牵头）" : "")))));
 }

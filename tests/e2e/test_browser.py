@@ -71,6 +71,13 @@ def test_duty_question_shows_units_and_citation_then_the_source(page):
     chips = page.locator("#answer .chip").all_inner_texts()
     assert any("市科技局" in c for c in chips)
     assert page.locator("#answer .chip.lead").count() >= 1
+    # Each chip is titled by its role: 牵头单位, 配合单位 where a clause states it, else 责任单位.
+    titles = page.locator("#answer .chip").evaluate_all("cs => cs.map(c => [c.className, c.title])")
+    assert all((t == "牵头单位") == ("lead" in cls) for cls, t in titles)
+    assert {t for _, t in titles} <= {"牵头单位", "配合单位", "责任单位"}
+    assert page.evaluate("[roleTitle({role: 'support', role_stated: false}), roleTitle({role: 'support', "
+                         "basis: 'explicit'}), roleTitle({role: 'support', basis: 'listed'})]") == \
+        ["责任单位", "配合单位", "责任单位"]
     assert "“科创郑州”三年行动计划" in page.locator("#answer .sentence").inner_text()
     page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
     # A chip expands to the clauses naming the unit.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from zhengce.index.model import Clause, DocMeta, Unit
@@ -71,6 +73,20 @@ def test_aggregation_arithmetic():
     ranked = aggregate_units(hits)
     assert ranked[0].name == "市科技局"  # 1.45 against 1.40
     assert [u.name for u in ranked] == sorted(units, key=lambda n: -units[n].score)
+
+
+def test_a_unit_only_named_responsible_is_not_called_a_supporter():
+    """"省司法厅负责…" (support by default, basis listed) reads 负责; a stated 配合 reads 配合, in
+    any cited clause; a lead reads 牵头."""
+    listed = _hit("a", 1.0, [("省司法厅", "support")])
+    stated = Hit(0, 0.95, replace(listed.clause, id="b", units=(Unit("省司法厅", "support", "explicit"),
+                                                                 Unit("省财政厅", "lead", "explicit"))), "", [])
+    alone = aggregate_units([listed])
+    assert [(u.name, u.role, u.role_stated, u.role_label) for u in alone] == [("省司法厅", "support", False, "负责")]
+    assert alone[0].to_dict()["role_stated"] is False
+    both = {u.name: u for u in aggregate_units([listed, stated])}
+    assert (both["省司法厅"].role_stated, both["省司法厅"].role_label) == (True, "配合")
+    assert both["省财政厅"].role_label == "牵头"
 
 
 def test_relative_cutoff_is_read_when_called(monkeypatch):
