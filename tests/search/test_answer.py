@@ -37,6 +37,8 @@ UNITS = ["市科技局", "市科协", "省科技厅"]
     ("企业债券直通车机制是不是发改委负责", DUTY), ("集群建设是工信部负责吗", DUTY),
     ("再制造业务是否由商务部牵头", DUTY), ("电商进农村示范由哪个部委负责", DUTY),
     ("是否需要申请补贴", FIND), ("哪个部分最重要", FIND),
+    # colloquial ways to ask who (ours)
+    ("谁在管科技成果转化", DUTY), ("科技成果转化该问谁", DUTY), ("科技成果转化找谁", DUTY),
 ])
 def test_intent_rules(question, kind):
     assert detect(question, UNITS).kind == kind
@@ -45,6 +47,14 @@ def test_intent_rules(question, kind):
 def test_topic_of_a_yes_no_duty_question_keeps_the_matter_and_the_unit():
     assert topic_of("综保区再制造业务是不是工信部牵头") == "综保区再制造业务 工信部"
     assert topic_of("易地扶貧搬遷支持力度由哪個部門負責") == "易地扶贫搬迁支持力度"
+
+
+@pytest.mark.parametrize("question", [
+    "科技成果转化的牵头部门是哪个", "科技成果转化应该找哪个部门", "负责科技成果转化的是哪个单位",
+    "科技成果转化是哪个局的事", "谁在管科技成果转化", "科技成果转化该问谁",
+])
+def test_topic_of_colloquial_duty_questions_is_the_matter(question):
+    assert topic_of(question) == "科技成果转化"
 
 
 def test_topic_strips_question_words():
