@@ -122,3 +122,21 @@ def _default() -> Aliases:
 def canonical(name: str, level: str | None = None) -> str:
     """Canonical name with the package's profiles (kept for callers of the old API)."""
     return Aliases.default().canonical(name, level)
+
+
+_LEVEL = ("市", "省", "区", "县")
+_OFFICE_END = ("局", "委", "厅", "办", "协", "院", "联", "会", "部", "署", "政府")
+
+
+def level_free(spellings: dict[str, str]) -> dict[str, str]:
+    """Spellings without their level ("科技局" for "市科技局", "人才办" for "市委人才办"), as people
+    say them, where only one unit of the index answers to the short form; a short form that is
+    already a spelling, or that two units share ("发展改革委": 省 and 市), is left out."""
+    found: dict[str, set[str]] = {}
+    for spelling, name in spellings.items():
+        short = spelling[2:] if spelling[1:2] == "委" else spelling[1:]  # "市委人才办" -> "人才办"
+        if spelling.startswith(_LEVEL) and len(short) >= 2 and short.endswith(_OFFICE_END) \
+                and short not in spellings:
+            found.setdefault(short, set()).add(name)
+    return {short: next(iter(names)) for short, names in found.items() if len(names) == 1}
+

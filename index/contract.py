@@ -148,7 +148,8 @@ class IndexReader(Protocol):
 
     def unit_spellings(self) -> Mapping[str, str]:
         """Every spelling a question may use for a unit the index holds, with its unit name: the
-        names themselves and the index's own aliases of them ("省发改委" -> "省发展改革委")."""
+        names themselves, the index's own aliases of them ("省发改委" -> "省发展改革委"), and
+        either without its level where only one unit answers to that ("科技局" -> "市科技局")."""
 
     def unit_rows(self, name: str) -> np.ndarray:
         """Rows of the clauses naming a unit (ascending)."""

@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from zhengce.index.aliases import level_free
 from zhengce.index.calibration import Calibration
 from zhengce.index.clause_store import ClauseStore
 from zhengce.index.contract import Citation, FilterError, Filters
@@ -153,7 +154,7 @@ class StoredIndex:
         held = self.store.unit_pos
         out = {alias: name for alias, name in self.aliases.table().items() if name in held}
         out.update((name, name) for name in self.store.unit_names)
-        return out
+        return {**level_free(out), **out}
 
     def unit_spellings(self) -> Mapping[str, str]:
         return MappingProxyType(self._spellings)  # read-only, built once per index

@@ -86,7 +86,7 @@ def topic_of(question: str) -> str:
 
 # What may follow an alias for it to name the unit: a short alias also occurs inside other words
 # ("人行道" holds 人行, "安全部署" 安全部, "国办发" 国办); a unit's own name is taken anywhere.
-_AFTER_ALIAS = re.compile(r"(?:$|[^\u4e00-\u9fff]|[负承牵主有的在要需应都还等做和与及今近去明本具分共])")
+_AFTER_ALIAS = re.compile(r"(?:$|[^\u4e00-\u9fff]|[负承牵主有的在要需应都还等做和与及今近去明本具分共管干抓是])")
 
 
 def _stands_alone(q: str, spelling: str) -> bool:

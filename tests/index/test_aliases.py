@@ -52,3 +52,17 @@ def test_units_keep_their_surface_form():
     assert [(u.name, u.written) for u in found.units] == [("市发展改革委", "发展改革委"), ("市财政局", "市财政局")]
     d = found.units[0].to_dict()
     assert d["surface"] == "发展改革委" and d["basis"] == "listed" and d["collective"] is False
+
+
+def test_level_free_spellings_only_where_one_unit_answers():
+    from zhengce.index.aliases import level_free
+
+    spellings = {"市科技局": "市科技局", "市科学技术局": "市科技局", "省科技厅": "省科技厅",
+                 "省发展改革委": "省发展改革委", "市发展改革委": "市发展改革委", "市委人才办": "市委人才办",
+                 "科协": "中国科协", "市科协": "市科协", "郑州市人民政府": "郑州市人民政府"}
+    short = level_free(spellings)
+    assert short["科技局"] == "市科技局" and short["科学技术局"] == "市科技局" and short["科技厅"] == "省科技厅"
+    assert short["人才办"] == "市委人才办"   # a party office without 市委
+    assert "发展改革委" not in short        # 省 and 市 both answer: no short form
+    assert "科协" not in short              # already a spelling of another unit: kept as it was
+    assert "州市人民政府" not in short      # a place name is no level

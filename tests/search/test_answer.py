@@ -173,6 +173,10 @@ def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
     assert detect("人行道改造有哪些任务", short).kind == FIND
     assert detect("做好安全部署有哪些任务", short).kind == FIND
     assert (detect("人行有哪些任务", short).kind, detect("人行有哪些任务", short).unit) == (UNIT, "人民银行")
+    # a unit without its level, as people say it, where only one unit answers to it
+    assert spellings["科技局"] == "市科技局" and spellings["科协"] == "市科协"
+    plain = Answerer(fake_engine).ask("科技局管什么")
+    assert plain.intent == UNIT and plain.units[0].name == "市科技局"
     assert detect("人行今年有哪些任务", short).unit == "人民银行"
 
 
