@@ -18,6 +18,7 @@ An index keeps its own copy of the profiles (:meth:`Aliases.save` /
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,6 +127,8 @@ def canonical(name: str, level: str | None = None) -> str:
 
 _LEVEL = ("市", "省", "区", "县")
 _OFFICE_END = ("局", "委", "厅", "办", "协", "院", "联", "会", "部", "署", "政府")
+# After 市/省/区/县, what makes a word or a class, not a level: 市场, 区域, 省级, 市县, "省、自治区…".
+_NOT_LEVEL = re.compile(r"[场域级省市县区州、,(（]|.*[、,(（]")
 
 
 def level_free(spellings: dict[str, str]) -> dict[str, str]:
@@ -135,8 +138,7 @@ def level_free(spellings: dict[str, str]) -> dict[str, str]:
     found: dict[str, set[str]] = {}
     for spelling, name in spellings.items():
         short = spelling[2:] if spelling[1:2] == "委" else spelling[1:]  # "市委人才办" -> "人才办"
-        if spelling.startswith(_LEVEL) and len(short) >= 2 and short.endswith(_OFFICE_END) \
-                and short not in spellings:
+        if spelling.startswith(_LEVEL) and 2 <= len(short) <= 10 and short.endswith(_OFFICE_END) \
+                and not _NOT_LEVEL.match(short) and short not in spellings:
             found.setdefault(short, set()).add(name)
     return {short: next(iter(names)) for short, names in found.items() if len(names) == 1}
-

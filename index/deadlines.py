@@ -7,8 +7,8 @@ A deadline is read from where notices state one, in order:
 2. a piece of a duty parenthesis ("（5月底完成，牵头考核单位：X）");
 3. an explicit phrase anywhere ("…于2019年底前完成", "2020年6月底前").
 
-"长期坚持" and "持续推进" are deadlines only in the first two places: in running
-text they are ordinary words. The ISO date is the last day of the period; a
+"长期坚持", "持续推进" and "2025年内完成" are deadlines only in the first two places: in running
+text they are ordinary words ("2025年内完成投资500亿元" is a target), as "今年底前" is not. The ISO date is the last day of the period; a
 month without a year takes the document's year; with no year known it stays ``None``. A time
 label's bare year or month ("完成时限：2026年") is due at its end.
 """
@@ -24,7 +24,7 @@ _ONGOING = re.compile(r"^(?:(?:19|20)\d{2}年(?:起|开始))?,?(长期坚持|持
 _FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前)")
 _MONTH_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>\d{1,2})月(?:底|末)(?:前|之前)?(?:完成|前完成)?")
 # "2025年底前", "2025年内完成"; "今年底前" / "年底前" take the document's year
-_YEAR_END = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年|今年|本年|^)(?:底|年底|末|内)(?:前|之前)?(?:完成)?")
+_YEAR_END = re.compile(r"(?:(?:(?P<y>(?:19|20)\d{2})年|今年|本年)(?:底|年底|末|内)|^年(?:底|末|内))(?:前|之前)?(?:完成)?")
 # A time label's value may be a bare year or month ("完成时限：2026年", "完成时限：2025年6月"): by its end.
 _LABEL_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月)?$")
 _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
@@ -34,7 +34,7 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 _IN_TEXT = re.compile(
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年|第?[一二三四1-4]季度(?:末|底)?)?"
     r"(?:前|之前)(?:完成)?"
-    r"|(?:19|20)\d{2}年内完成|今年(?:底|年底)前(?:完成)?"
+    r"|(?:今年|本年)(?:底|年底)(?:前|之前)(?!后)(?:完成)?"
     r"|(?:(?:19|20)\d{2}年)?\d{1,2}月底(?:前)?完成)"
 )
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*(?P<v>[^;。\n)]+)")

@@ -237,8 +237,8 @@ def rule_lead_phrase(text: str, ctx: DutyContext) -> list[Group]:
             continue
         groups.append(Group(lead, "lead"))
         rest = m["with"] or m["sup"]
-        if rest:
-            names = list_names(take_units(rest))
+        if rest:  # "由X牵头，有关部门按职责分工负责": a word for others names nobody
+            names = [n for n in list_names(take_units(rest)) if not is_generic(n)]
             if valid_names(names):
                 groups.append(Group(names, "support"))
     return groups
@@ -326,7 +326,9 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
             if got:
                 groups.extend(got)
                 forms.append(name)
-        promote_listed(groups)
+        # a sentence that names who supports and who is responsible; a modal task elsewhere in
+        # the clause ("X要加强统筹。Y负责…，Z配合") does not lead by it
+        promote_listed([g for g in groups if not g.modal])
     units = [make_unit(s, role, basis, ctx.aliases, ctx.level) for s, role, basis in _roles(groups, ctx)]
     if units and implied_before:
         units += [make_unit(s, SUPPORT, CONVENTION, ctx.aliases, ctx.level) for s in implied_before]

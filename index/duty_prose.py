@@ -42,6 +42,7 @@ class Group:
     names: list[str]
     kind: str                 # "lead", "support" or "listed"
     labelled: bool = False    # from a "责任单位：" label (first may lead, basis listed_first)
+    modal: bool = False       # from "X要…" (rule_modal): a task set, no role stated
 
 
 def take_units(body: str) -> str:
@@ -81,19 +82,23 @@ _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|�
                          r"发布|修订|起草|审查|办理|设立|按照|根据|围绕|及时|定期|积极|认真|切实|全面|对|在|于|做|抓)")
 # Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
 _DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
-_ROLE_WORD = r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门|责任单位|责任部门)"
+_ROLE_WORD = r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门)"
 _COMPETENT = re.compile(rf"^(?:明确|确定|指定|由)?(?P<list>[^,。;]{{2,40}}?)(?:是|为)[^,。;]{{0,40}}?的?{_ROLE_WORD}$")
 _ROLE_FIRST = re.compile(rf"^{_ROLE_WORD}(?:是|为)(?P<list>[^,。;]{{2,60}})$")  # "责任单位为省生态环境厅"
 # "X要加快…" "X应当…": a public body's name, then a modal verb; "X要求…" asks others.
-_MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应|须|必须)(?!求|素|点|件|害|闻|务|急|用|对|该|在|是)")
-# A public body named in full: a level first ("省…", "郑州市…", "国务院…"), an office last.
-_PUBLIC_BODY = re.compile(r"^(?:国务院|(?:[一-鿿]{2,6}?)?(?:省|市|县|区|自治区|自治州|盟|旗))"
-                          r"[^及和与并级各]*(?:部|委|厅|局|办|署|政府|管委会|委员会|办公室|部门|中心)$|^国务院$")
+_MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应|须|必须)(?!求|素|点|件|害|闻|务|急|用|对|该|在|是|届)")
+# A public body named in full: a level first ("省…", "郑州市…", "国务院…"; a place name holds no
+# office, "市场" "区域" "省级" are words, "市县" "区县" classes), an office last; "和", "及", "各"
+# inside join or class bodies ("省教育厅和各市教育局").
+_PUBLIC_BODY = re.compile(r"^(?:国务院|[^及和与并级各、()厅局委办部署会]{2,6}?(?:省|市|县|区|自治区|自治州|盟|旗)|省|市|县|区)"
+                          r"(?![场域级省市县区州])[^及和与并级各、()]*"
+                          r"(?:部|委|厅|局|办|署|政府|管委会|委员会|办公室|部门|中心)$|^国务院$")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
 _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
 # A phrase that ends like a unit but is a clause of the sentence ("并指定专门机构", "可通过…方式委托相关机构").
-_CLAUSE_WORDS = re.compile(r"^(?:并|且|及|或|可|再|还|也|均|都|对|向)|通过|方式|指定|委托|依托|鼓励|支持|引导")
+_CLAUSE_WORDS = re.compile(r"^(?:邀请|请|并)|通过|方式|指定|委托|依托|鼓励|支持|引导")
 _BARE = re.compile(r"^(?:地方)?(?:人民)?政府$|^部委$")  # a kind of body, not one ("政府主要负责规划战略")
+_EVERY = re.compile(r".各(?:部门|单位|地区?|机构)$")  # "全市各部门", "国务院各部门": every body of a kind
 
 
 def _named(body: str) -> list[str]:
@@ -102,8 +107,8 @@ def _named(body: str) -> list[str]:
     if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) and not _CLAUSE_WORDS.search(n)
                             for n in names):
         return []
-    return [n for n in names if not is_generic(n) and not _BARE.match(n) and not (_COLLECTIVE_HEAD.match(n)
-                                                           and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
+    return [n for n in names if not is_generic(n) and not _BARE.match(n) and not _EVERY.search(n)
+            and not (_COLLECTIVE_HEAD.match(n) and len(_COLLECTIVE_HEAD.sub("", n)) < 4)]
 
 
 def _cut_task(body: str) -> str | None:
@@ -131,6 +136,7 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
     ("省工业和信息化厅负责，省财政厅配合"): the sentence names both roles.
     """
     groups: list[Group] = []
+    closing: list[Group] = []  # "…，Y参加": a duty only beside a unit that leads or is responsible
     for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
         m = _SUBJECT.match(seg.strip())
         names = _named(m["list"]) if m else []
@@ -145,9 +151,12 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
                 support = _named(listed)
             if support:
                 groups.append(Group(support, "support"))
+        elif m["verb"] in ("参与", "参加") and m.end() == len(seg.strip()) \
+                and not re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
+            closing.append(Group(names, "support"))
         elif m["verb"] in _SUPPORT_VERBS:
-            # "…共同参与" "X和参与…的Y" are no duty; "Y要参与" and a closing "Y参加" are
-            if m["verb"] not in ("参与", "参加") or m.end() == len(seg.strip()) \
+            # "…共同参与" "X和参与…的Y" are no duty; "Y要参与" is
+            if m["verb"] not in ("参与", "参加") \
                     or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
                 groups.append(Group(names, "support"))
                 # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
@@ -155,6 +164,8 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
                     groups.append(Group(led, "lead"))
         else:
             groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+    if any(g.kind in ("lead", "listed") for g in groups):
+        groups += closing  # "省卫生健康委牵头，省医保局参加"; not "…召开会议，省财政厅参加"
     return groups
 
 
@@ -162,8 +173,9 @@ def promote_listed(groups: list[Group]) -> list[Group]:
     """Where prose names supporting units and no lead, the units it names as responsible lead
     ("省工业和信息化厅负责，省财政厅配合" "由X具体负责，Y配合")."""
     if any(g.kind == "support" for g in groups) and not any(g.kind == "lead" for g in groups):
+        supporters = {n for g in groups if g.kind == "support" for n in g.names}
         for g in groups:
-            if g.kind == "listed" and not g.labelled:
+            if g.kind == "listed" and not set(g.names) & supporters:
                 g.kind = "lead"
     return groups
 
@@ -199,25 +211,38 @@ def _consulting(body: str) -> tuple[list[str], list[str]] | None:
 
 
 def rule_competent(text: str, ctx: DutyContext) -> list[Group]:
-    """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关"."""
+    """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关" "牵头单位为X，
+    配合单位为Y". A 责任单位 must be a public body: "学校是学生安全的责任单位" binds a party."""
     groups = []
     for seg in _SEGMENTS.split(text):
         m = _COMPETENT.match(seg.strip()) or _ROLE_FIRST.match(seg.strip())
-        if m and (names := _named(take_units(m["list"]))):
-            groups.append(Group(names, "lead" if m["role"].startswith("牵头") else "listed"))
+        names = _named(take_units(m["list"])) if m else []
+        if names and m["role"].startswith("责任") and not _public(names, ctx):
+            continue
+        if names:
+            kind = "lead" if m["role"].startswith("牵头") else "support" if m["role"].startswith("配合") else "listed"
+            groups.append(Group(names, kind))
     return groups
+
+
+def _public(names: list[str], ctx: DutyContext) -> bool:
+    """Every name is a public body: one the aliases know, or one named in full (``_PUBLIC_BODY``)."""
+    known = ctx.aliases.table()
+    return all((n in known or _PUBLIC_BODY.match(n)) and not is_collective(n) for n in names)
 
 
 def rule_modal(text: str, ctx: DutyContext) -> list[Group]:
     """"省发展改革委要加快推进…" "省人民政府教育督导委员会办公室要将…": a task set for a public
     body by a modal verb. Only names of public bodies count ("用人单位应当…" binds a regulated
     party; "各地要…" and "地方各级人民政府要…" exhort every unit of a kind, and name none)."""
-    groups, known = [], ctx.aliases.table()
+    groups = []
     for seg in re.split(r"[,。;]", text):  # a bracket inside a name ("各有关省(市)人民政府") stays
+        if (s := _SUBJECT.match(seg.strip())) and _named(s["list"]):
+            continue  # "省财政厅要配合…": the subject rule reads its role
         m = _MODAL_SUBJECT.match(seg.strip())
         names = _named(m["list"]) if m and not is_collective(m["list"]) else []
-        if names and all((n in known or _PUBLIC_BODY.match(n)) and not is_collective(n) for n in names):
-            groups.append(Group(names, "listed"))
+        if names and _public(names, ctx):
+            groups.append(Group(names, "listed", modal=True))
     return groups
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from zhengce.index import titles
-from zhengce.index.cleaning import Line, normalize, strip_bullet
+from zhengce.index.cleaning import Line, strip_bullet
+from zhengce.index.titles import ISSUER_END, is_issuer_line, spaced_issuers, split_issuers
 from zhengce.index.titles import TITLE_END as _TITLE_END
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-年./]\s*(?P<m>\d{1,2})\s*[-月./]\s*(?P<d>\d{1,2})\s*日?")
@@ -24,8 +25,6 @@ _SIGNER = re.compile(r"^(总理|国务院总理|主席|省长|市长|县长|区�
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*第?\s*\d{1,4}\s*号"
                         r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号")
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d{3,}$")
-# An issuer's name ends in one of these; national ones end in 院, 部, 署 (国务院, 财政部, 审计署).
-_ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委|院|部|署|总局)$")
 KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "复函", "答复", "通知", "意见",
          "办法", "方案", "规划", "规定", "决定", "批复", "通报", "报告", "纲要", "公告",
          "条例", "议政", "计划", "要点")
@@ -138,7 +137,7 @@ def _bare_bullet(fields: dict, text: str) -> None:
         _set(fields, "kind", text)
     elif _TITLE_END.search(text) and len(text) > 8:
         _set(fields, "title", text)
-    elif _ISSUER_END.search(text) and len(text) <= 30 and "," not in text:
+    elif ISSUER_END.search(text) and len(text) <= 30 and "," not in text:
         _set(fields, "issuer", text)
     elif "," in text or "," in text:
         _set(fields, "keywords", tuple(k for k in re.split(r"[,,]", text) if k))
@@ -267,21 +266,12 @@ def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(first)
 
 
-def _spaced(line: Line, original: str) -> str:
-    """A line of issuers as normalized, one space between the names the original spaces apart
-    ("湖南省教育厅 湖南省财政厅"); any other line, or no original, as normalized."""
-    if not original or not _is_issuer_line(line.norm):
-        return line.norm
-    parts = [normalize(p) for p in original[line.start:line.end].split()]
-    return " ".join(p for p in parts if p) if all(_is_issuer_line(p) for p in parts if p) else line.norm
-
-
 def _two_line_title(lines: list[Line], i: int, original: str = "") -> tuple[str | None, int]:
     """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"),
     else over three (issuer, matter, kind); the title and how many lines it takes."""
     if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
         return None, 0
-    first = _spaced(lines[i], original)
+    first = spaced_issuers(lines[i], original)
     two = titles.two_lines(first, lines[i + 1].norm, DOC_NUMBER)
     if two or i + 2 >= len(lines) or lines[i + 2].junk:
         return two, 2
@@ -307,9 +297,9 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo, original: st
             if prev >= 0 and _SIGNER.match(lines[prev].norm):
                 info.meta_lines.add(prev)
                 prev -= 1
-            while prev >= 0 and len(issuers) < 4 and _is_issuer_line(lines[prev].norm):
+            while prev >= 0 and len(issuers) < 4 and is_issuer_line(spaced_issuers(lines[prev], original)):
                 info.meta_lines.add(prev)
-                issuers[:0] = split_issuers(_spaced(lines[prev], original))
+                issuers[:0] = split_issuers(spaced_issuers(lines[prev], original))
                 prev -= 1
             if issuers:
                 _set(f, "issuer", "、".join(issuers))
@@ -333,16 +323,6 @@ def _is_addressee(text: str) -> bool:
     return bool(groups) and all(_ADDRESSEE_END.search(g) for g in groups)
 
 
-def _is_issuer_line(text: str) -> bool:
-    parts = split_issuers(text)
-    return bool(parts) and len(text) <= 40 and all(_ISSUER_END.search(p) and len(p) <= 20 for p in parts)
-
-
-def split_issuers(text: str) -> list[str]:
-    """Joint issuers, each on its own: "国务院办公厅、中央军委办公厅" -> two names."""
-    return [p for p in re.split(r"[、,;\s]+", text) if p]
-
-
 def page_fields(page: dict[str, str]) -> dict:
     """Document fields from page metadata (the site's table, ``<meta>`` tags), normalized."""
     from zhengce.index.cleaning import normalize
@@ -354,7 +334,7 @@ def page_fields(page: dict[str, str]) -> dict:
             continue
         value = field_value(key, value, _PAGE_KEYWORD_SEP)
         if key == "source":
-            key, value = "issuer", value if _is_issuer_line(value) else None
+            key, value = "issuer", value if is_issuer_line(value) else None
         elif key == "title_tag":
             value = titles.title_tag(value)
         if value:

@@ -17,11 +17,16 @@ No rule takes a line shaped like a file name; ``first_heading`` never takes a ma
 instead), a file name ("文件003_通知.txt"), a 文号, a date, a metadata label or a
 numbered item. ``page``, ``title_line`` and ``two_lines`` are applied while
 :func:`zhengce.index.metadata.read_header` scans the header; the rest after it.
+
+The issuer helpers at the end read the names a title or a signature line is issued by
+(:func:`split_issuers`, :func:`spaced_issuers` for joint issuers spaced apart).
 """
 
 from __future__ import annotations
 
 import re
+
+from zhengce.index.cleaning import Line, normalize
 
 KIND_WORDS = "通知|意见|办法|方案|计划|要点|规定|决定|批复|通报|报告|规划|细则|纲要|公告|函|议政|条例|答复|规则"
 # A trailing note in parentheses after the kind: (试行), (暂行), (修订), (征求意见稿), (2021—2023年).
@@ -94,3 +99,38 @@ def kind_of(title: str | None, kinds: tuple[str, ...]) -> str | None:
         if title.endswith(k) or title.endswith(k + "》") or (k + "》") in title:
             return k
     return None
+
+
+# ---- issuers: the names a notice is issued by, one line each or several on one line
+
+# An issuer's name ends in one of these; national ones end in 院, 部, 署 (国务院, 财政部, 审计署).
+ISSUER_END = re.compile(r"(人民政府|人民政府办公室|人民政府办公厅|办公室|办公厅|局|委员会|厅|委|院|部|署|总局)$")
+_OFFICE_ONLY = re.compile(r"^(?:办公厅|办公室|委员会|人民政府|政府)$")
+
+
+def split_issuers(text: str) -> list[str]:
+    """Joint issuers, each on its own: "国务院办公厅、中央军委办公厅" -> two names."""
+    return [p for p in re.split(r"[、,;\s]+", text) if p]
+
+
+def is_issuer_line(text: str) -> bool:
+    """A line that holds only issuers' names."""
+    parts = split_issuers(text)
+    return bool(parts) and len(text) <= 40 and all(ISSUER_END.search(p) and len(p) <= 20 for p in parts)
+
+
+def spaced_issuers(line: Line, original: str) -> str:
+    """A line of issuers as normalized, one space between the names the original spaces apart
+    ("湖南省教育厅 湖南省财政厅"; an office word spaced off its body, "湖南省人民政府 办公厅", stays
+    with it): the normalized copy drops spaces between Chinese words. Any other line, markup
+    inside it, or no original: as normalized."""
+    parts: list[str] = []
+    for piece in original[line.start:line.end].split() if original else ():
+        piece = normalize(piece)
+        if parts and _OFFICE_ONLY.match(piece):
+            parts[-1] += piece
+        elif piece:
+            parts.append(piece)
+    if len(parts) < 2 or "".join(parts) != line.norm or not all(is_issuer_line(p) for p in parts):
+        return line.norm
+    return " ".join(parts)

@@ -25,7 +25,7 @@ FIND = "find"
 # Phrases that ask who is responsible (matched on the NFKC form).
 DUTY_PATTERNS = [
     r"谁(来|在)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)",
-    r"(找|问)谁",
+    r"(?<![查寻询访])(找|问)谁(?!都)",
     r"(由|归|是)谁",
     r"是谁",
     r"(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)",
@@ -42,9 +42,9 @@ UNIT_TASK_PATTERNS = [
     r"(哪些|什么)(工作|任务|职责|事项)",
 ]
 _STRIP = [
-    r"谁(来|在)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)(的)?",
-    r"(应该|应当|该|要|可以)?(去)?(找|问)(谁|(?=哪))",  # "…找谁" "应该找哪个部门" (the rest below)
-    r"(由|归|是)谁(来)?(负责|牵头|管|抓)?",
+    r"(由|归|是)?谁(来|在)?(负责|牵头|主管|管|抓|承担|落实|组织|推进|制定|办)(的)?",
+    r"(由|归|是)谁(来)?",
+    r"(应该|应当|该|要|可以)?(去)?(?<![查寻询访])(找|问)(谁|(?=哪))",  # "…找谁" "应该找哪个部门"
     r"(由)?(哪些|哪个|什么|哪家|那个|那些)(单位|部门|部委|机构|局|委|厅|办)(来)?(负责|牵头|主管|管)?(的)?",
     r"^(是不是|是否)|(是不是|是否)(?=\S{1,30}?(负责|牵头|主管|管|承担|组织|制定))",
     r"(的)?(责任|牵头|配合|主管|主责)(单位|部门)(是|有)?(哪些|哪个|哪家|什么|谁)?",
@@ -77,9 +77,8 @@ def topic_of(question: str) -> str:
     q = re.sub(r"\(\s*\)", " ", q)
     q = re.sub(r"(负责|牵头|主管)(的)?$", "", q.strip())
     q = re.sub(r"(?:\s+|的)(事|事情|事儿|活)$", "", q.strip())  # "…是哪个局的事"
-    q = re.sub(r"^(负责|牵头|主管)(?=\S{2})", "", q.strip())  # "负责科技成果转化的是哪个单位"
-    q = re.sub(r"^(是|由|请问)|(由|归|是|的|的是)$", "", q.strip())
-    q = re.sub(r"(由|归|是|的)$", "", q.strip())
+    q = re.sub(r"^(?:负责|牵头|主管)(\S{2,}?)的是?$", r"\1", q.strip())  # "负责科技成果转化的是哪个单位"
+    q = re.sub(r"^(是|由|请问)|(由|是|的|的是)$", "", q.strip())  # not 归: "…人才回归"
     q = re.sub(r"\s+", " ", q).strip()
     return q if len(q) >= 2 else _normalize(question)
 
@@ -89,9 +88,15 @@ def topic_of(question: str) -> str:
 _AFTER_ALIAS = re.compile(r"(?:$|[^\u4e00-\u9fff]|[负承牵主有的在要需应都还等做和与及今近去明本具分共管干抓是])")
 
 
+# What may not stand right before an alias that names no level: a level or a place makes it
+# another unit ("区科技局" is not 市科技局, "中央组织部" not 省委组织部).
+_BEFORE_ALIAS = re.compile(r"[省市县区州盟旗委央]")
+
+
 def _stands_alone(q: str, spelling: str) -> bool:
     at = q.find(spelling)
-    return bool(_AFTER_ALIAS.match(q, at + len(spelling)))
+    other_level = at > 0 and spelling[0] not in "省市县区" and _BEFORE_ALIAS.match(q, at - 1)
+    return bool(_AFTER_ALIAS.match(q, at + len(spelling))) and not other_level
 
 
 def named_unit(question: str, units: Iterable[str] | Mapping[str, str]) -> str | None:

@@ -66,3 +66,7 @@ def test_level_free_spellings_only_where_one_unit_answers():
     assert "发展改革委" not in short        # 省 and 市 both answer: no short form
     assert "科协" not in short              # already a spelling of another unit: kept as it was
     assert "州市人民政府" not in short      # a place name is no level
+    # 市场, 省级, a list of levels: words and classes, not a level before a unit
+    words = level_free({"市场监管总局": "市场监管总局", "省级高新区管委会": "省级高新区管委会",
+                        "省、自治区、直辖市人民政府": "省、自治区、直辖市人民政府", "县区人民政府": "县区人民政府"})
+    assert words == {}

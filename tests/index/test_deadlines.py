@@ -42,8 +42,13 @@ def test_where_deadlines_are_read():
     # a label's bare year or month is due at its end; running text says so with 内完成 or 今年底前
     assert find_deadline(normalize("（完成时限：2026年）")).iso == "2026-12-31"
     assert find_deadline(normalize("完成时限：2025年6月")).iso == "2025-06-30"
-    assert find_deadline(normalize("确保2025年内完成全部改造任务。")).raw == "2025年内完成"
+    assert find_deadline(normalize("推进改造。(2025年内完成)")).iso == "2025-12-31"
     assert find_deadline(normalize("各地要在今年底前完成清理。"), 2024).iso == "2024-12-31"
+    # …but not a target in running text, nor a label's value that only starts like one
+    assert find_deadline(normalize("2025年内完成投资500亿元。")) is None
+    assert find_deadline(normalize("今年底前后陆续开工。"), 2024) is None
+    assert find_deadline(normalize("完成时限：内部审核通过后一个月"), 2024).iso is None
+    assert find_deadline(normalize("完成时限：年内"), 2024).iso == "2024-12-31"
     assert find_deadline(normalize("到2025年,年内新增就业10万人。")) is None  # a bare year in text is no deadline
     # ordinary words are no deadline in running text
     assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None

@@ -317,6 +317,25 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("国务院及各部门要加快政府职能转变。", []),
     ("省政府要求各地区抓好落实。", []),
     ("创新创业综合体纳入政府要素公共服务平台建设管理。", []),
+    # a supporter stays a supporter; a modal task in another sentence makes nobody lead (review)
+    ("省财政厅要配合做好资金保障。", [("省财政厅", "support", "explicit")]),
+    ("省科技厅负责项目管理,省财政厅要配合做好资金保障。",
+     [("省科技厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    ("省科技厅要加强统筹。省财政厅负责资金保障,省审计厅配合。",
+     [("省财政厅", "lead", "explicit"), ("省审计厅", "support", "explicit"), ("省科技厅", "support", "listed")]),
+    # words and classes that start like a level, and bodies joined by 和 (review)
+    ("市场监督管理部门应当加强监督检查。", []), ("区域医疗中心应当提升能力。", []),
+    ("区县政府要落实属地责任。", []), ("省(区、市)人民政府要制定实施方案。", []),
+    ("省教育厅和各市教育局要加强督导。", []), ("市卫生健康委应届毕业生招聘工作有序开展。", []),
+    ("国务院各部门要依法行政。", []), ("全市各部门要参加培训。", []),
+    # a 责任单位 that is a regulated party; places whose names start like a conjunction (review)
+    ("学校是学生安全的责任单位。", []), ("医疗机构为医疗废物管理的责任单位。", []),
+    ("都江堰市人民政府负责组织实施。", [("都江堰市人民政府", "support", "listed")]),
+    ("且末县人民政府负责组织实施。", [("且末县人民政府", "support", "listed")]),
+    # a closing 参加 only beside a unit that leads; a meeting's attendance is no duty (review)
+    ("邀请省财政厅参加。", []), ("3月10日,省政府召开专题会议,省教育厅、省财政厅参加。", []),
+    ("牵头单位为省商务厅,配合单位为省财政厅。", [("省商务厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    ("由省发展改革委牵头,有关部门按照职责分工负责。", [("省发展改革委", "lead", "explicit")]),
     # not duties: people, bare collectives, words that only look like a subject
     ("由国务院分管领导同志协调或审核后提出。", []),
     ("各地区、各部门要高度重视,负责落实。", []),

@@ -159,9 +159,17 @@ def test_joint_issuers_set_apart_by_spaces_stay_apart():
     doc = parse_text(text, "j")
     assert doc.meta.title == "湖南省教育厅 湖南省财政厅关于印发《湖南省职业教育提质培优行动实施方案》的通知"
     assert doc.meta.issuer == "湖南省教育厅、湖南省财政厅" and doc.meta.date_written == "2025-03-10"
-    # one issuer whose name holds no space is one issuer, spaced or not
+    # one issuer whose name holds no space is one issuer; an office word spaced off its body stays with it
     one = parse_text("湖南省人民政府办公厅\n2025年3月10日\n一、总体要求\n内容。\n", "o")
     assert one.meta.issuer == "湖南省人民政府办公厅"
+    spaced = parse_text("湖南省人民政府 办公厅\n2025年3月10日\n一、总体要求\n内容。\n", "s")
+    assert spaced.meta.issuer == "湖南省人民政府办公厅"
+    # issuers too long to read run together are read apart (three, above a date)
+    three = parse_text("内容。\n中共湖南省委组织部  湖南省人力资源和社会保障厅  湖南省财政厅\n2025年3月10日\n", "t")
+    assert three.meta.issuer == "中共湖南省委组织部、湖南省人力资源和社会保障厅、湖南省财政厅"
+    # markup typed into the line is not read into a name
+    marked = parse_text("<p>湖南省教育厅 湖南省财政厅</p>\n关于印发《某方案》的通知\n一、总体要求\n内容。\n", "m")
+    assert not (marked.meta.title or "").startswith("<p>")
 
 
 def test_date_from_the_title_is_marked_inferred():

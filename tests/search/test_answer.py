@@ -57,6 +57,19 @@ def test_topic_of_colloquial_duty_questions_is_the_matter(question):
     assert topic_of(question) == "科技成果转化"
 
 
+@pytest.mark.parametrize("question, topic", [
+    ("负责人培训由谁组织", "负责人培训"), ("主管护师职称评审归谁管", "主管护师职称评审"),
+    ("谁负责海外人才回归", "海外人才回归"), ("产业园区归谁管", "产业园区"),
+])
+def test_topic_keeps_words_that_only_start_or_end_like_question_words(question, topic):
+    assert topic_of(question) == topic
+
+
+def test_finding_a_who_is_no_duty_question():
+    for question in ("查找谁发布的人才政策", "询问谁都说不清楚的补贴政策", "寻找谁来投资的项目政策"):
+        assert detect(question).kind == FIND
+
+
 def test_topic_strips_question_words():
     assert topic_of("谁负责科技成果转化") == "科技成果转化"
     assert topic_of("科技贷款风险补偿由哪些单位负责") == "科技贷款风险补偿"
@@ -177,6 +190,10 @@ def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
     assert spellings["科技局"] == "市科技局" and spellings["科协"] == "市科协"
     plain = Answerer(fake_engine).ask("科技局管什么")
     assert plain.intent == UNIT and plain.units[0].name == "市科技局"
+    # …but another level before the short form names another unit, which this index lacks
+    for other in ("区科技局负责哪些工作", "省财政局负责哪些工作"):
+        assert detect(other, spellings).kind == FIND
+    assert detect("郑州市科学技术局负责哪些工作", spellings).unit == "市科技局"
     assert detect("人行今年有哪些任务", short).unit == "人民银行"
 
 
