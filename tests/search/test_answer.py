@@ -60,6 +60,7 @@ def test_topic_of_colloquial_duty_questions_is_the_matter(question):
 @pytest.mark.parametrize("question, topic", [
     ("负责人培训由谁组织", "负责人培训"), ("主管护师职称评审归谁管", "主管护师职称评审"),
     ("谁负责海外人才回归", "海外人才回归"), ("产业园区归谁管", "产业园区"),
+    ("人才引进的事归哪些部门管", "人才引进"),
 ])
 def test_topic_keeps_words_that_only_start_or_end_like_question_words(question, topic):
     assert topic_of(question) == topic
