@@ -8,8 +8,8 @@ when those find no unit, the prose rules here read the sentences of regulations 
 not "用人单位应当…" nor "各地要…"). Adverbs and scope words may stand before the verb ("由X具体
 负责", "按照职责分工分别负责"). Role words ("主管单位", "登记管理机关"), words pointing back
 ("本单位"), a bare "政府" and a clause of the sentence that ends like a name ("并指定专门机构")
-name nobody. Where prose names supporting units and no lead, the units it names as responsible
-lead (:func:`promote_listed`).
+name nobody. Where a sentence names supporting units and no lead, the units it names as
+responsible lead (:func:`promote_listed`); a unit named only by "X要…" never leads by that.
 
 :class:`DutyContext` (per-document state) and :class:`Group` (names found together, with their
 role) are the types every rule passes; :func:`take_units` cuts a list at its first item that is
