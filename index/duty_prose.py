@@ -69,7 +69,7 @@ _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
-_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接)?"
+_SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接|积极|主动|全力)?"
                       r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与|参加)(?!人|同志)")
 _SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加")
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
@@ -86,7 +86,7 @@ _ROLE_WORD = r"(?P<role>主管单位|主管部门|主管机关|登记管理机�
 _COMPETENT = re.compile(rf"^(?:明确|确定|指定|由)?(?P<list>[^,。;]{{2,40}}?)(?:是|为)[^,。;]{{0,40}}?的?{_ROLE_WORD}$")
 _ROLE_FIRST = re.compile(rf"^{_ROLE_WORD}(?:是|为)(?P<list>[^,。;]{{2,60}})$")  # "责任单位为省生态环境厅"
 # "X要加快…" "X应当…": a public body's name, then a modal verb; "X要求…" asks others.
-_MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应|须|必须)(?!求|素|点|件|害|闻|务|急|用|对|该|在|是|届)")
+_MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应该|应|须|必须)(?!求|素|点|件|害|闻|务|急|用|该|是|届)")
 # A public body named in full: a level first ("省…", "郑州市…", "国务院…"; a place name holds no
 # office, "市场" "区域" "省级" are words, "市县" "区县" classes), an office last; "和", "及", "各"
 # inside join or class bodies ("省教育厅和各市教育局").

@@ -32,9 +32,9 @@ _NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|�
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
 _COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
-# A word for a role, not a unit: "有关部门", "主管单位", "业务主管单位", "登记管理机关".
+# A word for a role or a kind, not a unit: "有关部门", "主管单位", "登记管理机关", "行业协会".
 _GENERIC_TAIL = re.compile(r"^(其他|有关|相关|主管|主办|承办|责任|牵头|配合|行业主管|业务主管|登记管理)?"
-                           r"(部门|单位|机构|方面|机关)$")
+                           r"(部门|单位|机构|方面|机关)$|^(?:行业|社会)(?:协会|组织|商会)$")
 # Role words a name never ends in; they are left over from the phrase around a list.
 _ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|协助|指导|按职责分工|分别)+$")
 

@@ -323,6 +323,12 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
      [("省科技厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
     ("省科技厅要加强统筹。省财政厅负责资金保障,省审计厅配合。",
      [("省财政厅", "lead", "explicit"), ("省审计厅", "support", "explicit"), ("省科技厅", "support", "listed")]),
+    # modal forms with what follows the modal ("要对", "应在", "应该"), and "要积极配合" (ours)
+    ("省财政厅要对资金使用情况加强监督。", [("省财政厅", "support", "listed")]),
+    ("省教育厅应在2025年底前完成评估。", [("省教育厅", "support", "listed")]),
+    ("省科技厅负责,省财政厅要积极配合。", [("省科技厅", "lead", "explicit"), ("省财政厅", "support", "explicit")]),
+    ("行业协会要积极配合政府。", []),  # a kind of body (quoted from eval/corpus/govcn)
+    ("省发展改革委要是不同意就退回。", []),
     # words and classes that start like a level, and bodies joined by 和 (review)
     ("市场监督管理部门应当加强监督检查。", []), ("区域医疗中心应当提升能力。", []),
     ("区县政府要落实属地责任。", []), ("省(区、市)人民政府要制定实施方案。", []),
