@@ -291,14 +291,22 @@ def cmd_duties(args: argparse.Namespace) -> int:
     if not rows:
         print("no clause in these notices names a responsible unit")
         return 0
-    keys = ("number", "task", "lead", "support", "deadline")
     titles = dict(COLUMNS)
     for doc_id in dict.fromkeys(r.doc_id for r in rows):
         mine = [r for r in rows if r.doc_id == doc_id]
+        keys = duty_table_keys(mine)
         print(f"《{mine[0].doc_title}》 {mine[0].doc_number}")
         print(table([titles[k] for k in keys], [[_cut(getattr(r, k), 30) for k in keys] for r in mine]))
         print()
     return 0
+
+
+def duty_table_keys(rows) -> tuple[str, ...]:
+    """The terminal table's columns for one notice's rows: 条款位置 first when 序号 repeats
+    ("(1)" under 二 and under 三), since only the place tells those tasks apart."""
+    keys = ("number", "task", "lead", "support", "deadline")
+    numbers = [r.number for r in rows if r.number]
+    return ("path", *keys) if len(set(numbers)) < len(numbers) else keys
 
 
 def _cut(text: str, chars: int) -> str:

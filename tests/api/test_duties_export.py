@@ -105,3 +105,16 @@ def test_cli_writes_the_same_workbook(fake_index_dir, tmp_path, fake_engine):
     bad = subprocess.run([sys.executable, "-m", "zhengce", "duties", "nope", "--index", str(fake_index_dir)],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "nope" in bad.stderr
+
+
+def test_the_terminal_table_shows_the_place_when_numbers_repeat(fake_engine):
+    """"(1)" under 二 and under 三 of one notice: the terminal table adds 条款位置 to tell them apart."""
+    from dataclasses import replace
+
+    from zhengce.read_commands import duty_table_keys
+    from zhengce.search.duties import duty_rows
+
+    rows = duty_rows(fake_engine.index, [DOC])
+    assert len({r.number for r in rows}) == len(rows) and duty_table_keys(rows)[0] == "number"
+    repeated = [replace(rows[0], number="(1)", path="二、重点任务"), replace(rows[1], number="(1)", path="三、保障措施")]
+    assert duty_table_keys(repeated) == ("path", "number", "task", "lead", "support", "deadline")
