@@ -37,7 +37,8 @@ _IN_TEXT = re.compile(
     r"|(?:今年|本年)(?:底|年底)(?:前|之前)(?!后)(?:完成)?"
     r"|(?:(?:19|20)\d{2}年)?\d{1,2}月底(?:前)?完成)"
 )
-_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*(?P<v>[^;。\n)]+)")
+_TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*"
+                         r"(?P<v>[^;。\n)】]+?)(?=\s+[\u4e00-\u9fff]{2,8}:|(?:牵头|配合|责任)[\u4e00-\u9fff]{0,4}:|[;。\n)】]|$)")
 _PAREN = re.compile(r"\(([^()]*)\)")
 
 
@@ -85,7 +86,7 @@ def find_deadline(norm_text: str, default_year: int | None = None) -> Deadline |
             iso = _last_day(year, int(bare["m"])) if bare["m"] else f"{year:04d}-12-31"
             return Deadline(m["v"].strip(), iso)
         return parse_deadline(m["v"], default_year, strict=False)
-    for body in _PAREN.findall(norm_text):
+    for body in _PAREN.findall(norm_text.replace("【", "(").replace("】", ")")):
         for piece in re.split(r"[,;。]", body):
             d = parse_deadline(piece, default_year)
             if d:

@@ -49,16 +49,20 @@ __all__ = ["PAREN", "TEXT_RULES", "PROSE_RULES", "DutyContext", "Duties", "find_
 
 # A parenthesis, one level of nesting inside ("（…（试行）…负责）"); the duty answer reads the same ones.
 PAREN = re.compile(r"\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
-_PIECE_SPLIT = re.compile(r"[,;。]")
+# 【…】 holds a duty as a parenthesis does ("【省税务局、省工业和信息化厅按职责分工负责】").
+BRACKETS = str.maketrans("【】", "()")
 
-_LEAD_LABELS = ("牵头考核单位", "牵头单位", "牵头部门")
-_SUPPORT_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位", "参与部门", "指导单位", "指导部门")
+_LEAD_LABELS = ("牵头考核单位", "牵头单位", "牵头部门", "牵头")
+_SUPPORT_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位", "参与部门", "指导单位", "指导部门", "配合")
 _LISTED_LABELS = ("责任单位", "责任部门", "负责部门", "负责单位", "主责单位", "主责部门")
 _DUTY_LABEL = "|".join(_LEAD_LABELS + _SUPPORT_LABELS + _LISTED_LABELS)
+# Pieces part at , ; 。 and before a label that only spaces parted from the value before it; the
+# normalized text has lost those spaces ("【牵头：X　配合：Y　时限：Z】" -> "牵头:X配合:Y时限:Z").
+_PIECE_SPLIT = re.compile(rf"[,;。]|\s+(?=[\u4e00-\u9fff]{{2,8}}:)|(?<=[^\s:])(?=(?:{_DUTY_LABEL}|完成时限|时限):)")
 _ANY_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,8}):(?P<body>.*)$")
 
 # A lead marked in place inside a list: "省发展改革委（牵头）、省财政厅".
-_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门)\)")
+_LEAD_MARK = re.compile(r"\((?P<joint>共同|联合)?(?:牵头|牵头单位|牵头部门)\)")
 _CONVENTION = re.compile(r"(?:排在|列|排)?(?:第一位|首位)(?:的)?(?:部门|单位|者)?为牵头(?:部门|单位)")
 _IMPLIED = re.compile(r"以下(?:均|都)?(?:需|由)(?P<list>.+?)(?:负责)?落实")
 
@@ -95,9 +99,15 @@ def rule_implied(piece: str, ctx: DutyContext) -> list[Group] | None:
 def lead_marks(body: str) -> tuple[str, set[str]]:
     """A list that marks its lead in place ("省发展改革委（牵头）、省财政厅"): the list without
     the marks, and the names they followed."""
-    marked = {names[-1] for m in _LEAD_MARK.finditer(body)
-              if m.start() and body[m.start() - 1] not in "、,;"  # a mark after a separator marks nobody
-              and (names := list_names(_LEAD_MARK.sub("", body[:m.start()])))}
+    marked: set[str] = set()
+    for m in _LEAD_MARK.finditer(body):
+        if not m.start() or body[m.start() - 1] in "、,;":  # a mark after a separator marks nobody
+            continue
+        before = _LEAD_MARK.sub("", body[:m.start()])
+        if m["joint"]:  # "X、Y（共同牵头），Z": every name since the last comma leads
+            before = re.split(r"[,;]", before)[-1]
+        names = list_names(before)
+        marked.update(names if m["joint"] else names[-1:])
     return _LEAD_MARK.sub("", body), marked
 
 
@@ -180,11 +190,13 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[Group], list[str]] | N
     fired: list[str] = []
     pending: list[str] = []  # a bare list before the piece that says what it does
     before = (ctx.first_is_lead, ctx.implied)
+    marked_last = False  # the last piece marked its lead in place ("责任单位：X（牵头），Y、Z")
     for piece in _pieces(body):
         for name, rule in PIECE_RULES:
             got = rule(piece, ctx)
             if got is None:
                 continue
+            marked_last = bool(_LEAD_MARK.search(piece))
             if any(not valid_names(g.names) for g in got):
                 ctx.first_is_lead, ctx.implied = before
                 return None
@@ -200,7 +212,10 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[Group], list[str]] | N
             names = list_names(piece)
             if not valid_names(names):
                 continue
-            if groups and groups[-1].names:
+            if groups and groups[-1].names and marked_last and groups[-1].kind == "lead":
+                groups.append(Group(names, "listed", labelled=True))  # the units after the marked lead
+                marked_last = False
+            elif groups and groups[-1].names:
                 groups[-1].names.extend(n for n in names if n not in groups[-1].names)
             else:
                 pending.extend(names)
@@ -312,7 +327,7 @@ def find_duties(norm_text: str, ctx: DutyContext | None = None) -> Duties:
         forms.extend(f"paren:{f}" for f in got[1])
         return ""
 
-    text = PAREN.sub(paren, norm_text).strip()
+    text = PAREN.sub(paren, norm_text.translate(BRACKETS)).strip()
     for name, rule in TEXT_RULES:
         if name == "labelled_line" and groups:
             continue

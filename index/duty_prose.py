@@ -70,8 +70,9 @@ _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接|积极|主动|全力)?"
-                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与|参加)(?!人|同志)")
+                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与|参加|(?<=职责)落实)(?!人|同志)")
 _SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加")
+# "X牵头，Y等部门按职责落实": Y carries out its part (落实 counts only after 按职责)
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
 # What may stand between the units after 由 and the verb: "由X具体负责" "由X、Y按照职责分工分别负责".
 _AGENT_TAIL = re.compile(rf"{_DUTY_SCOPE}(?:具体|主要|直接|共同|分别)*$")

@@ -39,6 +39,8 @@ _GENERIC_TAIL = re.compile(r"^(其他|有关|相关|主管|主办|承办|责任|
 _ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|协助|指导|按职责分工|分别)+$")
 
 _SPLIT = re.compile(r"[、,;]|\s+和\s+")
+# "…等省财政部门" names one body; "…等市直部门" a kind of them
+_PLACED = re.compile(r"^(?:国务院|[省市县区]|[\u4e00-\u9fff]{2,4}[省市县区])(?!直)")
 _OPEN, _CLOSE = "〔([【", "〕)]】"
 
 
@@ -62,11 +64,11 @@ def is_generic(name: str) -> bool:
 
 def clean_name(name: str) -> str:
     """Strip a trailing "等" and role words, and edge punctuation: "财政部等" -> "财政部"."""
-    name = name.strip(" 及和")
+    name = name.strip(" 及和—―-－–")  # "——省科技厅牵头": a dash that opens the line is no part of a name
     prev = None
     while prev != name:
         prev = name
-        name = _ROLE_TAIL.sub("", name).strip(" 及和")
+        name = _ROLE_TAIL.sub("", name).strip(" 及和—―-－–")
     return name
 
 
@@ -94,7 +96,9 @@ def split_etc(items: list[str]) -> list[str]:
         parts = [p for p in re.split(r"等(?:和|及|以及)?|会同", item) if p]
         if len(parts) > 1:
             parts = [p for p in parts if not _GENERIC_TAIL.match(p)]
-        out.extend(parts)
+        # what follows 等 and only says what kind the units are: "X、Y等执法部门"
+        kinds = {m.group(1) for m in re.finditer(r"等([\u4e00-\u9fff]{1,6}(?:部门|单位|机构))$", item)}
+        out.extend(p for p in parts if p not in kinds or _PLACED.match(p))
     return out
 
 

@@ -50,6 +50,8 @@ def test_where_deadlines_are_read():
     assert find_deadline(normalize("完成时限：内部审核通过后一个月"), 2024).iso is None
     assert find_deadline(normalize("完成时限：年内"), 2024).iso == "2024-12-31"
     assert find_deadline(normalize("到2025年,年内新增就业10万人。")) is None  # a bare year in text is no deadline
+    # a time label inside 【…】, parted from the labels around it only by spaces
+    assert find_deadline(normalize("加快建设。【牵头:省科技厅　时限:2025年10月　配合:省数据局】")).raw == "2025年10月"
     # ordinary words are no deadline in running text
     assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None
     assert find_deadline(normalize("到2025年，体育竞赛表演产业总规模达到2万亿元。")) is None

@@ -376,6 +376,36 @@ def test_prose_rules_yield_to_a_task_lists_own_duty_line():
     # without the mark the first listed unit keeps its listed_first lead
     ("推进数据要素市场化配置改革。责任单位:省发展改革委、省数据局。",
      [("省发展改革委", "lead", "listed_first"), ("省数据局", "support", "listed")]),
+    # in a parenthesis (a task table's cell), the units after the marked lead support (ours)
+    ("推行企业开办。(责任单位:市市场监管局(牵头),市公安局、市税务局)",
+     [("市市场监管局", "lead", "explicit"), ("市公安局", "support", "listed"), ("市税务局", "support", "listed")]),
+    # "共同牵头" marks every unit since the last comma; the units after it support (ours)
+    ("推广信易贷。(责任单位:市发展改革委、人民银行芜湖市分行(共同牵头),市地方金融管理局)",
+     [("市发展改革委", "lead", "explicit"), ("人民银行芜湖市分行", "lead", "explicit"),
+      ("市地方金融管理局", "support", "listed")]),
+    ("推广信易贷。责任单位:市发展改革委、人民银行芜湖市分行(共同牵头),市地方金融管理局。",
+     [("市发展改革委", "lead", "explicit"), ("人民银行芜湖市分行", "lead", "explicit"),
+      ("市地方金融管理局", "support", "listed")]),
 ])
 def test_a_lead_marked_in_place(text, expected):
     assert units(normalize(text), level="province") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 【…】 holds a duty as a parenthesis does, its labels parted only by spaces (ours)
+    ("加快建设。【牵头:省科技厅　配合:省数据局　时限:2025年10月】",
+     [("省科技厅", "lead", "explicit"), ("省数据局", "support", "explicit")]),
+    ("落实税收优惠。【省税务局、省工业和信息化厅按职责分工负责】",
+     [("省税务局", "support", "listed"), ("省工业和信息化厅", "support", "listed")]),
+    # a dash that opens a markdown line is no part of the name (ours)
+    ("——省科技厅牵头,省发展改革委、省教育厅配合。",
+     [("省科技厅", "lead", "explicit"), ("省发展改革委", "support", "explicit"), ("省教育厅", "support", "explicit")]),
+    # "Y等执法部门按职责落实": Y carries out its part; "执法部门" only says what kind Y is (ours)
+    ("市司法局牵头,市市场监管局、市生态环境局等执法部门按职责落实。",
+     [("市司法局", "lead", "explicit"), ("市市场监管局", "support", "listed"), ("市生态环境局", "support", "listed")]),
+    ("(市财政局等市直部门负责)", [("市财政局", "support", "listed")]),
+    ("各地要抓好落实。", []),
+])
+def test_forms_of_provincial_task_lists(text, expected):
+    assert units(normalize(text), level="province" if "省" in text else "city") == expected
+

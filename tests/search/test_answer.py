@@ -39,6 +39,7 @@ UNITS = ["市科技局", "市科协", "省科技厅"]
     ("是否需要申请补贴", FIND), ("哪个部分最重要", FIND),
     # colloquial ways to ask who (ours)
     ("谁在管科技成果转化", DUTY), ("科技成果转化该问谁", DUTY), ("科技成果转化找谁", DUTY),
+    ("信易贷是哪几家负责的", DUTY), ("企业开办谁配合", DUTY),
 ])
 def test_intent_rules(question, kind):
     assert detect(question, UNITS).kind == kind
@@ -60,7 +61,7 @@ def test_topic_of_colloquial_duty_questions_is_the_matter(question):
 @pytest.mark.parametrize("question, topic", [
     ("负责人培训由谁组织", "负责人培训"), ("主管护师职称评审归谁管", "主管护师职称评审"),
     ("谁负责海外人才回归", "海外人才回归"), ("产业园区归谁管", "产业园区"),
-    ("人才引进的事归哪些部门管", "人才引进"),
+    ("人才引进的事归哪些部门管", "人才引进"), ("信易贷是哪几家负责的", "信易贷"),
 ])
 def test_topic_keeps_words_that_only_start_or_end_like_question_words(question, topic):
     assert topic_of(question) == topic
