@@ -103,6 +103,12 @@ class SourceOut(Out):
     end: int
 
 
+class DeadlineOut(Out):
+    raw: str = Field(description="as the notice writes it: 2025年6月底前, 长期坚持")
+    iso: str | None = Field(description="the last day of the period, when the year is known")
+    ongoing: bool
+
+
 class HitOut(Out):
     clause_id: str
     score: float
@@ -119,6 +125,7 @@ class HitOut(Out):
     excerpt: str
     excerpt_marks: list[list[int]]
     units: list[UnitOut]
+    deadline: DeadlineOut | None = Field(None, description="the task's deadline, when the clause states one")
     proposer: str | None
     source: SourceOut
 

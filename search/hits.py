@@ -43,6 +43,7 @@ class Hit:
             "excerpt": self.excerpt,
             "excerpt_marks": self.marks,
             "units": [u.to_dict() for u in c.units],
+            "deadline": c.deadline.to_dict() if c.deadline else None,
             "proposer": c.proposer,
             # The file's name only: a response never shows where the index lives on disk.
             "source": {"file": Path(doc.file).name if doc and doc.file else None,

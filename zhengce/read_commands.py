@@ -191,6 +191,8 @@ def _format_hit(i: int, hit, star: bool = False) -> str:
     lines.append(f"    {_highlight(hit.excerpt, hit.marks)}")
     if c.units:
         lines.append(f"    责任单位: {_units_str(c.units)}")
+    if c.deadline:
+        lines.append(f"    完成时限: {c.deadline.raw}{f' ({c.deadline.iso})' if c.deadline.iso else ''}")
     if c.proposer:
         lines.append(f"    建议单位: {c.proposer}")
     lines.append(f"    出处: {doc.file} [{c.start}:{c.end}]  id={c.id}\n")

@@ -91,6 +91,7 @@ function hitCard(h, extra = {}) {
     el("p", { class: "excerpt" }, text),
     h.text ? el("p", { class: "print-only fulltext" }, h.text) : null,
     h.units && h.units.length ? unitChips(h.units) : null,
+    h.deadline ? el("div", { class: "meta deadline" }, `完成时限：${h.deadline.raw}`) : null,
     el("div", { class: "meta" }, link, extra.similarity !== undefined ? ` · 相似度 ${extra.similarity.toFixed(3)}` : ""));
 }
 

@@ -78,6 +78,12 @@ def test_duty_question_shows_units_and_citation_then_the_source(page):
     assert page.evaluate("[roleTitle({role: 'support', role_stated: false}), roleTitle({role: 'support', "
                          "basis: 'explicit'}), roleTitle({role: 'support', basis: 'listed'})]") == \
         ["责任单位", "配合单位", "责任单位"]
+    # a cited task's deadline shows on its card; a clause without one shows none
+    card = "(h) => hitCard(h).querySelector('.deadline')?.textContent ?? null"
+    base = "{clause_id: 'd#1', doc_id: 'd', path: [], title: 't', excerpt: 'x', excerpt_marks: []"
+    assert page.evaluate(f"({card})({base}, deadline: {{raw: '2025年6月底前', iso: '2025-06-30'}}}})") == \
+        "完成时限：2025年6月底前"
+    assert page.evaluate(f"({card})({base}}})") is None
     assert "“科创郑州”三年行动计划" in page.locator("#answer .sentence").inner_text()
     page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
     # A chip expands to the clauses naming the unit.

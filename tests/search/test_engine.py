@@ -25,6 +25,22 @@ def test_hit_carries_citation_that_round_trips(fake_engine):
             "proposer", "source"} <= set(d)
 
 
+def test_a_hit_carries_its_task_deadline_and_ask_prints_it(fake_engine):
+    """A cited task's deadline reaches the API's hit and the terminal, not only the duty table."""
+    from dataclasses import replace
+
+    from zhengce.api.schemas import HitOut
+    from zhengce.index.model import Deadline
+    from zhengce.read_commands import _format_hit
+
+    hit = fake_engine.search("科技成果转化服务", k=3, mode="bm25").hits[0]
+    assert hit.to_dict()["deadline"] is None and "完成时限" not in _format_hit(1, hit)
+    due = replace(hit, clause=replace(hit.clause, deadline=Deadline("2025年6月底前", "2025-06-30")))
+    assert due.to_dict()["deadline"] == {"raw": "2025年6月底前", "iso": "2025-06-30", "ongoing": False}
+    assert HitOut(**due.to_dict()).deadline.iso == "2025-06-30"
+    assert "完成时限: 2025年6月底前 (2025-06-30)" in _format_hit(1, due)
+
+
 def test_filters_restrict_hits(fake_engine):
     res = fake_engine.search("科技创新", k=20, filters=Filters(year_from=2020, year_to=2020))
     assert res.hits and all(h.clause.doc.year == 2020 for h in res.hits)
