@@ -67,6 +67,7 @@ def take_units(body: str) -> str:
 
 _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
+_MODAL_END = re.compile(r"(?:要|应|应当|须|必须)$")  # "Y要参与": the modal makes 参与 a duty
 _DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接|积极|主动|全力)?"
@@ -138,31 +139,29 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
     """
     groups: list[Group] = []
     closing: list[Group] = []  # "…，Y参加": a duty only beside a unit that leads or is responsible
-    for seg in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text)):
-        m = _SUBJECT.match(seg.strip())
+    for seg in (s.strip() for s in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text))):
+        m = _SUBJECT.match(seg)
         names = _named(m["list"]) if m else []
         if not names:
             continue
         if m["verb"] == "会同":
             groups.append(Group(names, "lead"))
-            w = _WITH.match(seg.strip()[m.end():])
+            w = _WITH.match(seg[m.end():])
             listed = w["list"] if w else ""
             support = _task_units(listed)  # "…会同省科技厅制定…": the units, not the task
             if support is None:
                 support = _named(listed)
             if support:
                 groups.append(Group(support, "support"))
-        elif m["verb"] in ("参与", "参加") and m.end() == len(seg.strip()) \
-                and not re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
-            closing.append(Group(names, "support"))
         elif m["verb"] in _SUPPORT_VERBS:
-            # "…共同参与" "X和参与…的Y" are no duty; "Y要参与" is
-            if m["verb"] not in ("参与", "参加") \
-                    or re.search(r"(?:要|应|应当|须|必须)$", seg.strip()[:m.start("verb")]):
-                groups.append(Group(names, "support"))
-                # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
-                if led := _task_units(seg.strip()[m.end():]):
-                    groups.append(Group(led, "lead"))
+            if m["verb"] in ("参与", "参加") and not _MODAL_END.search(seg[:m.start("verb")]):
+                if m.end() == len(seg):  # a closing "Y参加"; "…共同参与" "X和参与…的Y" are no duty
+                    closing.append(Group(names, "support"))
+                continue
+            groups.append(Group(names, "support"))  # "Y配合…", "Y要参与…"
+            # "Y协助X负责…" / "Y配合X做好…": X, named before the task's verb, leads
+            if led := _task_units(seg[m.end():]):
+                groups.append(Group(led, "lead"))
         else:
             groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
     if any(g.kind in ("lead", "listed") for g in groups):

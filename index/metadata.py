@@ -297,9 +297,9 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo, original: st
             if prev >= 0 and _SIGNER.match(lines[prev].norm):
                 info.meta_lines.add(prev)
                 prev -= 1
-            while prev >= 0 and len(issuers) < 4 and is_issuer_line(spaced_issuers(lines[prev], original)):
+            while prev >= 0 and len(issuers) < 4 and is_issuer_line(line := spaced_issuers(lines[prev], original)):
                 info.meta_lines.add(prev)
-                issuers[:0] = split_issuers(spaced_issuers(lines[prev], original))
+                issuers[:0] = split_issuers(line)
                 prev -= 1
             if issuers:
                 _set(f, "issuer", "、".join(issuers))
