@@ -183,10 +183,14 @@ SIGNAL_CEILING = 0.04
 def signal_confidences(row: dict, weightings: Sequence[dict] = SIGNAL_WEIGHTS) -> list[float]:
     """A row's confidence under each weighting (``SIGNAL_WEIGHTS``). A row without signals was answered
     without the answerability judgement (a unit question: the directory answers it), so no
-    threshold refuses it: its confidence is infinite, as ``zhengce eval`` counts it."""
+    threshold refuses it: its confidence is infinite, as ``zhengce eval`` counts it. A row whose
+    clauses state no fact of the kind its question asks for (``answer_type`` 0) is refused at
+    every threshold, as the answer refuses it: its confidence is minus infinity."""
     signals = row.get("signals") or {}
     if not signals:
         return [math.inf] * len(weightings)
+    if signals.get("answer_type") == 0.0:
+        return [-math.inf] * len(weightings)
     return [sum(w * signals.get(n, 0.0) for n, w in ws.items()) for ws in weightings]
 
 

@@ -9,7 +9,11 @@ with the weights and threshold the index was built with (its manifest's ``answer
   three clauses (the query as typed and as the index rewrites it; the better of the two);
 * ``dense_pct`` / ``lexical_pct`` — top cosine and top BM25 score per token, as percentiles
   of the index's own background;
-* ``agreement`` — BM25 and dense agree on the top clause (1), overlap in their top five (0.5).
+* ``agreement`` — BM25 and dense agree on the top clause (1), overlap in their top five (0.5);
+* ``answer_type`` — only for a question that asks for a kind of fact (an amount, a time span, a
+  procedure…, :mod:`zhengce.search.answer_type`): 1 when one of the top three clauses states
+  one, else 0. It is a veto, not a weight: a question whose clauses state no fact of the kind
+  it asks for is refused whatever its confidence ("未写明金额").
 
 The top scores are taken from the retrieval the answer already ran when it has them. An index
 built before the signals answers with its stored formula (``LegacyCalibration``).
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from zhengce.index.calibration import Calibration, LegacyCalibration
+from zhengce.search.answer_type import AnswerType, asked_type, states
 from zhengce.search.engine import Ranked, SearchEngine
 
 COVERAGE_TOP = 3
@@ -33,6 +38,7 @@ class Judgement:
     confidence: float
     answerable: bool
     signals: dict[str, float] = field(default_factory=dict)
+    unstated: str | None = None  # the kind of fact asked for that no top clause states ("金额")
 
 
 def coverage(index, query_tokens: list[str], clause_tokens: set[str]) -> float:
@@ -58,16 +64,21 @@ class Answerability:
             ranked = self.engine.rank(topic, COVERAGE_TOP, "hybrid")
         return ranked
 
-    def signals(self, topic: str, ranked: Ranked | None = None) -> dict[str, float]:
+    def signals(self, topic: str, ranked: Ranked | None = None,
+                answer_type: AnswerType | None = None) -> dict[str, float]:
+        """The signals of ``topic``; with ``answer_type``, also whether a top clause states one."""
         index, cal = self.engine.index, self.calibration
         ranked = self._ranked(topic, ranked)
         rewritten = self.engine.query_text(topic)
         asked = [index.query_tokens(topic), index.query_tokens(rewritten)]
         best = 0.0
-        for clause in index.clauses(ranked.rows[:COVERAGE_TOP].tolist()):
+        top = index.clauses(ranked.rows[:COVERAGE_TOP].tolist())
+        for clause in top:
             words = set(index.query_tokens(" ".join((*clause.path[-2:], clause.titled_text,
                                                      *clause.unit_names()))))
             best = max([best] + [coverage(index, q, words) for q in asked])
+        typed = {} if answer_type is None else {
+            "answer_type": float(states(answer_type, (f"{c.title} {c.text}" for c in top)))}
         b_rows, b_scores = ranked.lists["bm25"]
         d_rows, d_scores = ranked.lists["dense"]
         n_tokens = max(1, len(index.query_tokens(rewritten)))
@@ -80,20 +91,26 @@ class Answerability:
             elif b_rows[0] in d_rows[:AGREEMENT_TOP] and d_rows[0] in b_rows[:AGREEMENT_TOP]:
                 agree = 0.5
         if isinstance(cal, LegacyCalibration):
-            return {"coverage": best, "dense_top": dense, "lexical_top": lexical, "agreement": agree}
+            return {"coverage": best, "dense_top": dense, "lexical_top": lexical, "agreement": agree,
+                    **typed}
         return {"coverage": best, "dense_pct": cal.percentile("dense_pct", dense),
                 "lexical_pct": cal.percentile("lexical_pct", lexical), "agreement": agree,
-                "dense_top": dense, "lexical_top": lexical}
+                "dense_top": dense, "lexical_top": lexical, **typed}
 
     def confidence(self, topic: str, ranked: Ranked | None = None) -> float:
         return self.judge(topic, ranked).confidence
 
-    def judge(self, topic: str, ranked: Ranked | None = None, threshold: float | None = None) -> Judgement:
+    def judge(self, topic: str, ranked: Ranked | None = None, threshold: float | None = None,
+              question: str | None = None) -> Judgement:
+        """Answer or refuse ``topic``; ``question``, when given, is typed (:func:`asked_type`)
+        and refused if no top clause states a fact of its type, whatever the confidence."""
         cal = self.calibration
-        signals = self.signals(topic, ranked)
+        answer_type = asked_type(question) if question else None
+        signals = self.signals(topic, ranked, answer_type)
         if isinstance(cal, LegacyCalibration):
             confidence = signals["lexical_top"] + (signals["dense_top"] - cal.cos_floor) * cal.cos_scale
         else:
             confidence = cal.confidence(signals)
         limit = cal.threshold if threshold is None else threshold
-        return Judgement(confidence, confidence >= limit, signals)
+        unstated = answer_type.missing if signals.get("answer_type") == 0.0 else None
+        return Judgement(confidence, confidence >= limit and unstated is None, signals, unstated)

@@ -1,0 +1,99 @@
+"""Answer types: what kind of fact a question asks for, and the veto when no clause states one."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengce.index.calibration import Calibration
+from zhengce.index.corpus import parse_text
+from zhengce.index.embedding import FakeEmbedder
+from zhengce.index.store import build_index
+from zhengce.search.answer import Answerer
+from zhengce.search.answer_type import RULES, asked_type, states
+from zhengce.search.answerability import Answerability
+from zhengce.search.engine import SearchEngine
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("国家最高科学技术奖奖金有多少", "money"),
+    ("專利代理師資格考試報名費多少錢", "money"),  # traditional characters ask the same
+    ("来郑州的高层次人才能拿多少购房补贴", "money"),
+    ("社团秘书长年纪最大可以多少岁", "age"),
+    ("规范性文件合法性审核一般要多少个工作日", "span"),
+    ("国务院常务会议多久开一次", "span"),
+    ("督查激励实施办法什么时候报国务院办公厅", "when"),
+    ("支小支农业务占比要达到多少", "share"),
+    ("孵化器的场地租金有补贴吗", "subsidy"),
+    ("科技创新券怎么申领", "procedure"),
+    ("驾驶证到期换证在哪里办", "procedure"),
+    ("内地西藏初中班扩大招生到多少人", "count"),
+])
+def test_a_question_asks_for_one_kind_of_fact(question, kind):
+    rule = asked_type(question)
+    assert rule is not None and rule.name == kind
+
+
+@pytest.mark.parametrize("question", [
+    "谁负责科技成果转化",
+    "综合保税区要建成哪几个中心",  # a list, not a count
+    "重点检查事项的抽查比例有没有上限",  # yes or no, not a share
+    "县区之间研发投入不均衡怎么办",  # what to do, not a procedure
+    "近几年出台了哪些科技政策",
+    "几乎所有企业都能享受吗",
+])
+def test_questions_that_ask_for_no_typed_fact(question):
+    assert asked_type(question) is None
+
+
+def _rule(name):
+    return next(r for r in RULES if r.name == name)
+
+
+@pytest.mark.parametrize("kind, text, stated", [
+    ("money", "对获奖人员给予奖金50万元。", True),
+    ("money", "对获奖人员给予奖金５０万元。", True),  # full-width digits read through NFKC
+    ("money", "收费标准由省级价格主管部门制定。", True),  # how the amount is set is an answer
+    ("money", "每年评选一次，奖励做出突出贡献的科技人员。", False),
+    ("span", "在执法决定作出之日起20个工作日内公开。", True),
+    ("span", "2019年起开展试点。", False),  # a year is a date, not a span
+    ("when", "2025年底前完成。", True),
+    ("share", "抽查比例不低于5%。", True),
+    ("share", "抽查比例不设上限。", False),
+    ("subsidy", "对符合条件的孵化器给予运营补贴。", True),
+    ("procedure", "向市科技局提出申请，经审核后发放。", True),
+    ("procedure", "实施科技创新券制度，激发企业创新活力。", False),
+])
+def test_whether_a_clause_states_a_fact_of_a_kind(kind, text, stated):
+    assert states(_rule(kind), [text]) is stated
+
+
+PRIZE = "关于设立郑州市青年科技奖的通知\n一、设立郑州市青年科技奖。每年评选一次，表彰在科技创新中作出突出贡献的青年科技人员。\n"
+PRIZE_WITH_AMOUNT = ("关于设立郑州市青年科技奖的通知\n"
+                     "一、设立郑州市青年科技奖。每年评选一次，每人奖金10万元，表彰在科技创新中作出突出贡献的青年科技人员。\n")
+QUESTION = "郑州市青年科技奖奖金有多少"
+
+
+def _engine(seed_docs, notice):
+    embedder = FakeEmbedder()
+    index, _ = build_index([*seed_docs.values(), parse_text(notice, "prize_notice")], embedder)
+    return SearchEngine(index, embedder)
+
+
+def test_a_question_is_refused_when_no_top_clause_states_what_it_asks(seed_docs):
+    engine = _engine(seed_docs, PRIZE)
+    judge = Answerability(engine).judge
+    # The confidence threshold is set to zero: only the answer type can refuse.
+    typed = judge(QUESTION, threshold=0.0, question=QUESTION)
+    assert not typed.answerable and typed.unstated == "金额" and typed.signals["answer_type"] == 0.0
+    untyped = judge(QUESTION, threshold=0.0)  # a duty question or a draft clause is not typed
+    assert untyped.answerable and "answer_type" not in untyped.signals
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
+    assert not answer.answerable and "未写明金额" in answer.answer
+    assert answer.citations and answer.citations[0].clause.doc_id == "prize_notice"
+
+
+def test_the_same_question_is_answered_when_a_clause_states_the_amount(seed_docs):
+    engine = _engine(seed_docs, PRIZE_WITH_AMOUNT)
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
+    assert answer.answerable and answer.signals["answer_type"] == 1.0
+    assert answer.citations[0].clause.doc_id == "prize_notice"
