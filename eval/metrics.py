@@ -8,6 +8,7 @@ answered "not found", and the share of answerable questions wrongly refused.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import ir_measures
@@ -47,3 +48,10 @@ def prf(predicted: Iterable[str], expected: Iterable[str]) -> tuple[float, float
 def mean(values: Iterable[float]) -> float:
     values = list(values)
     return sum(values) / len(values) if values else 0.0
+
+
+def answer_confidence(row: dict) -> float:
+    """The confidence a threshold is compared with: minus infinity for an answer the answer type
+    vetoed (``signals.answer_type`` 0: refused at every threshold, as the answer refuses it)."""
+    vetoed = (row.get("signals") or {}).get("answer_type") == 0.0
+    return -math.inf if vetoed else row["confidence"]

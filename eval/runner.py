@@ -202,8 +202,8 @@ def tradeoff(rows: list[dict]) -> list[dict]:
         none = [r for r in rows if r["type"] == "none"]
         ans = [r for r in rows if r["type"] in ("duty", "find", "precedent")]
         out.append({"threshold": t,
-                    "none_accuracy": metrics.mean(r["confidence"] < t for r in none),
-                    "wrong_refusal": metrics.mean(r["confidence"] < t for r in ans)})
+                    "none_accuracy": metrics.mean(metrics.answer_confidence(r) < t for r in none),
+                    "wrong_refusal": metrics.mean(metrics.answer_confidence(r) < t for r in ans)})
     return out
 
 

@@ -36,6 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from zhengce.eval.metrics import answer_confidence
+
 Objective = Callable[[Sequence[dict], object], float]
 _EPS = 1e-12
 
@@ -140,8 +142,9 @@ def mean_score(field: str = "scores") -> Objective:
 
 
 def refusal_rates(rows: Sequence[dict], threshold: float,
-                  confidence: Callable[[dict], float] = lambda r: r["confidence"]) -> tuple[float, float]:
-    """(share of ``none`` questions refused, share of answerable questions refused) at a threshold."""
+                  confidence: Callable[[dict], float] = answer_confidence) -> tuple[float, float]:
+    """(share of ``none`` questions refused, share of answerable questions refused) at a threshold
+    (a row the answer type vetoed is refused at every threshold)."""
     none = [confidence(r) < threshold for r in rows if r["type"] == "none"]
     answerable = [confidence(r) < threshold for r in rows if r["type"] != "none"]
     return (sum(none) / len(none) if none else 0.0,

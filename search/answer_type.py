@@ -5,15 +5,18 @@ says: "国家最高科学技术奖奖金有多少" finds the decision that award
 amount; "科技创新券怎么申领" finds clauses on innovation policy that describe no procedure.
 Shared words cannot tell these apart from answerable questions, so the answerability judgement
 (:mod:`zhengce.search.answerability`) also asks: if the question asks for an amount of money, an
-age, a time span, a date, a share, a count, a subsidy or a procedure, does one of the clauses
-it would cite state one?
+age, a date, a time span, a share, a subsidy or a procedure, does one of the clauses it would
+cite state one?
 
 Like an analyzer chain, the types are small named rules tried in order (``RULES``); the first
-whose ``asks`` pattern matches the question decides, so the specific kinds ("多少钱", "多少岁")
-come before the generic count ("多少"). ``states`` is deliberately loose (any amount with 元,
-any number with a time unit, "免费", "由…确定"…): a rule may only refuse a question whose
-cited clauses hold no expression of the kind at all. Questions are read normalized (NFKC,
-traditional → simplified: "多少錢" asks "多少钱"), clauses through NFKC ("３０日" is "30日").
+whose ``asks`` pattern matches the question decides, so "多少周岁" is an age before it is a span
+and "几月份" a date before it is a span. A 几 or 多少 that holds a counter ("几种", "多少家") or
+sits inside a phrase ("未来几年", "十几年来") asks for no amount; a bare count ("多少个") is not
+typed at all, since almost any clause holds a number. ``states`` is deliberately loose (an
+amount with 元 or a percentage, "免费", "标准另行制定"; a number with a time unit, "当场",
+"每学期"…): a rule may only refuse a question whose cited clauses hold no expression of the
+kind at all. Questions and clauses are both read normalized (NFKC, traditional → simplified:
+"多少錢" asks "多少钱", "５０萬元" states "50万元"); a clause's evidence includes its notice's date.
 
 Only questions are typed: a draft clause pasted to find precedents, a duty question ("由谁负责",
 answered by units) and a comparison are not.
@@ -32,6 +35,11 @@ _NUM = r"[0-9一二三四五六七八九十百千万两〇零半]"
 _SUBSIDY = r"(?:补贴|补助|资助|奖励|奖补|贴息|优惠|补偿|扶持资金)"
 _PROCEDURE_WORDS = "申请|申领|申报|办理|领取|登记|报名|认定|注册"
 _PROCEDURE = f"(?:{_PROCEDURE_WORDS})"
+# After 几/多少: a counter or a time word makes it a count or a span, not an amount
+# ("基金有几种…", "公积金几年可以提取一次", "多少家企业拿到补贴").
+_NOT_AMOUNT = r"(?!\s*(?:个|家|种|项|类|次|支|档|等|名|人|户|批|所|条|年|月|天|日|号|周|期|轮|倍))"
+# Before 几/多少: words that hold them without asking ("未来几年", "十几年来", "这几天").
+_NOT_ASKED = r"(?<![近前这那哪十头])(?<!未来)(?<!今后)(?<!过去)(?<!最近)"
 
 
 @dataclass(frozen=True)
@@ -50,31 +58,36 @@ def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
 
 RULES: tuple[AnswerType, ...] = (
     _rule("money", "金额",
-          r"多少钱|多少(?:[^，。？?\s]{0,6}?)(?:补贴|补助|奖金|资金|工资|费用|钱)"
+          r"多少钱|多少(?![家个人名户项所])(?:[^，。？?\s]{0,6}?)(?:补贴|补助|奖金|资金|工资|费用|钱)"
           r"|(?:费|金|价格?|价钱|补贴|补助|资助|奖励|工资|待遇|租金|收费)(?:标准)?"
-          r"(?:是|有|要|为|大概|大约|一般)?(?:多少|几)",
-          _NUM + r"+(?:\.\d+)?\s*(?:元|万元|亿元|千元|百元)|免费|不收费|减免"
-          r"|(?:标准|价格|费用|数额|金额|收费)[^。；,，]{0,8}(?:由|按|参照|根据|实行)"),
-    _rule("age", "年龄", r"多少岁|几岁|多大岁数|(?:年龄|年纪)[^，。？?]{0,6}(?:多少|多大|几)", _NUM + r"+\s*周?岁"),
-    _rule("span", "期限",
-          r"多久|多长时间|(?<![近前这那哪])(?:多少|几)(?:个)?(?:工作日|天|日|月|年|小时|周)(?!级)",
-          r"(?:(?<![0-9])[0-9]{1,3}|[一二三四五六七八九十两半]+)\s*(?:个)?(?:工作日|日|天|月|年|周|小时)"
-          r"|每(?:年|季度|月|周|半年|两年|三年|五年)"
-          r"|定期|长期|永久"),
+          r"(?:是|有|要|为|大概|大约|一般)?(?:多少|几)" + _NOT_AMOUNT,
+          _NUM + r"+(?:\.\d+)?\s*(?:元|万元|亿元|千元|百元)|[0-9.]+\s*%|百分之|免费|不收费|减免|全额|据实"
+          r"|免收|免交|免缴|不收取|零收费|无偿"
+          r"|(?:标准|价格|费用|数额|金额|收费)[^。；,，]{0,8}(?:由|按|参照|根据|实行|见|另行|执行|确定|核定)"),
+    _rule("age", "年龄", r"多少周?岁|几周?岁|多大岁数|(?:年龄|年纪)[^，。？?]{0,6}(?:多少|多大|几)",
+          _NUM + r"+\s*周?岁|\d{4}年[^。；]{0,8}(?:以后|之后|以前|之前)出生|退休年龄|成年"),
     _rule("when", "时间",
-          r"什么时候|何时|哪一?年|哪天|截止(?:时间|日期)?(?:是|到)",
-          r"\d{4}\s*年|" + _NUM + r"+\s*(?:月|日)|年底|年内|年前|底前|每年|上半年|下半年|季度|之日起"
-          r"|以前|之前|前完成|定期|及时|随时"),
+          r"什么时候|(?<!任)何时|哪一?年|哪天|哪个月|" + _NOT_ASKED + r"几(?:月份?|号|点)|周几|截止(?:时间|日期)?(?:是|到)",
+          r"\d{4}\s*年|\d{4}-\d{1,2}|" + _NUM + r"+\s*(?:月|日|号)|年底|年内|年前|底前|每年|上半年|下半年|季度"
+          r"|之日起|以前|之前|前完成|定期|及时|随时|按月|按年|次月|当月|即时|施行|全年|工作日"),
+    _rule("span", "期限",
+          r"多久|多长时间|" + _NOT_ASKED + r"(?:多少|几)(?:个)?"
+          r"(?:工作日|天(?!然)|日(?!本|常)|月|年(?![轻代级度初底末])|小时|周(?![边岁]))(?!级)",
+          r"(?:(?<![0-9])[0-9]{1,3}|[一二三四五六七八九十两半]+)\s*(?:个)?(?:工作日|日|天|月|年|周|小时)"
+          r"|每(?:年|季度|月|周|半年|两年|三年|五年|学期|旬)|季度|学期|定期|长期|永久|当场|即时|当日|立即"
+          r"|次月|次年|期间|有效期|至\d{4}年"),
     _rule("share", "比例", r"(?:比例|占比|百分比)[^，。？?]{0,6}(?:多少|几)|百分之几|多少成|几成",
-          r"[0-9.]+\s*%|百分之|" + _NUM + r"+成|" + _NUM + r"+分之|一半|半数|全部|全覆盖"),
+          r"[0-9.]+\s*[%‰]|百分之|千分之|个百分点|" + _NUM + r"+成|" + _NUM + r"+分之"
+          r"|\d+\s*[:：∶比]\s*\d+|一半|半数|全部|全额|全覆盖"),
     _rule("subsidy", "补贴",
           _SUBSIDY + r"吗|有没有" + _SUBSIDY + r"|(?:什么|哪些)" + _SUBSIDY + r"|补不补|给不给(?:钱|补贴)",
-          r"补贴|补助|资助|奖励|奖补|贴息|减免|优惠|补偿|代偿|专项资金|资金支持|财政支持|给予[^。；]{0,8}支持"),
+          r"补贴|补助|资助|奖励|奖补|贴息|减免|优惠|补偿|代偿|专项资金|资金支持|财政支持|给予[^。；]{0,8}支持"
+          r"|免征|减征|减半|减按|免税|退税|即征即退|先征后返|加计扣除|免收|免租|返还|予以支持"),
     _rule("procedure", "办理程序",
           r"(?:怎么|怎样|如何)(?:才能)?" + _PROCEDURE
-          + r"|(?:哪里|哪儿)(?:才能)?(?:" + _PROCEDURE_WORDS + r"|办)|(?:申请|办理|申报)(?:流程|程序|条件)",
-          r"申请|申领|申报|办理|受理|提出|提交|登记|备案|审批|审核|认定|注册|程序|流程|材料|窗口"),
-    _rule("count", "数量", r"多少|(?<![近前这那哪])几(?!乎)|多大|多高|多重|多远", _NUM),
+          + r"|(?:哪里|哪儿)(?:才能)?(?:" + _PROCEDURE_WORDS + r"|办)|(?:申请|办理|申报)(?:流程|程序)",
+          r"申请|申领|申报|办理|受理|提出|提交|登记|备案|审批|审核|认定|注册|程序|流程|材料|窗口"
+          r"|报名|领取|换领|填报|登录|前往|持[^。；]{1,12}(?:到|前往)|网上|线上|服务大厅"),
 )
 
 
@@ -84,6 +97,16 @@ def asked_type(question: str) -> AnswerType | None:
     return next((rule for rule in RULES if rule.asks.search(q)), None)
 
 
+def evidence(clause) -> str:
+    """What a clause offers as an answer: its title, its text and its notice's date."""
+    date = clause.doc.date if clause.doc is not None else None
+    return f"{clause.title} {clause.text} {date or ''}"
+
+
 def states(rule: AnswerType, texts: Iterable[str]) -> bool:
-    """Whether any of ``texts`` (clause titles and texts) states a fact of ``rule``'s kind."""
-    return any(rule.states.search(unicodedata.normalize("NFKC", t)) for t in texts)
+    """Whether any of ``texts`` (see :func:`evidence`) states a fact of ``rule``'s kind."""
+    texts = [unicodedata.normalize("NFKC", t) for t in texts]
+    if any(rule.states.search(t) for t in texts):
+        return True
+    # Traditional → simplified only before refusing: most clauses state the fact as read.
+    return any(rule.states.search(normalize_query(t)) for t in texts)

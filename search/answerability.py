@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from zhengce.index.calibration import Calibration, LegacyCalibration
-from zhengce.search.answer_type import AnswerType, asked_type, states
+from zhengce.search.answer_type import AnswerType, asked_type, evidence, states
 from zhengce.search.engine import Ranked, SearchEngine
 
 COVERAGE_TOP = 3
@@ -78,7 +78,7 @@ class Answerability:
                                                      *clause.unit_names()))))
             best = max([best] + [coverage(index, q, words) for q in asked])
         typed = {} if answer_type is None else {
-            "answer_type": float(states(answer_type, (f"{c.title} {c.text}" for c in top)))}
+            "answer_type": float(states(answer_type, map(evidence, top)))}
         b_rows, b_scores = ranked.lists["bm25"]
         d_rows, d_scores = ranked.lists["dense"]
         n_tokens = max(1, len(index.query_tokens(rewritten)))

@@ -193,3 +193,22 @@ def test_questions_answered_without_the_judgement_are_never_counted_as_refused()
     assert signal_rates(rows + units, result.chosen, 0) == 1.0
     lexical_only = [w for w in SIGNAL_WEIGHTS if w["dense_pct"] == 0 and w["agreement"] == 0]
     assert signal_rates(units, (0, 0.99), 1, lexical_only) == 0.0
+
+
+def test_a_row_the_answer_type_vetoed_is_refused_at_every_threshold():
+    """The answer refuses a question whose clauses state no fact of the asked kind whatever its
+    confidence; every tool that sweeps a threshold must count it the same way."""
+    from zhengce.eval.runner import tradeoff
+    from zhengce.eval.tuning import signal_confidences
+
+    signals = {"coverage": 0.9, "dense_pct": 0.9, "lexical_pct": 0.9, "agreement": 1.0}
+    vetoed = {"id": "n1", "type": "none", "split": "dev", "confidence": 0.95,
+              "signals": dict(signals, answer_type=0.0)}
+    stated = {"id": "f1", "type": "find", "split": "dev", "confidence": 0.95,
+              "signals": dict(signals, answer_type=1.0)}
+    assert refusal_rates([vetoed, stated], 0.1) == (1.0, 0.0)
+    assert all(c == float("-inf") for c in signal_confidences(vetoed))
+    assert all(c > 0.5 for c in signal_confidences(stated))
+    sweep = tradeoff([vetoed, stated])
+    assert all(row["none_accuracy"] == 1.0 for row in sweep)
+    assert all(row["wrong_refusal"] == (row["threshold"] > 0.95) for row in sweep)

@@ -26,7 +26,9 @@ from zhengce.search.engine import SearchEngine
     ("孵化器的场地租金有补贴吗", "subsidy"),
     ("科技创新券怎么申领", "procedure"),
     ("驾驶证到期换证在哪里办", "procedure"),
-    ("内地西藏初中班扩大招生到多少人", "count"),
+    ("年满多少周岁可以申请", "age"),  # an age before a span
+    ("每年几月份开始申报", "when"),  # a date before a span
+    ("住房公积金几年可以提取一次", "span"),  # 金 then 几年: a span, not an amount
 ])
 def test_a_question_asks_for_one_kind_of_fact(question, kind):
     rule = asked_type(question)
@@ -40,6 +42,15 @@ def test_a_question_asks_for_one_kind_of_fact(question, kind):
     "县区之间研发投入不均衡怎么办",  # what to do, not a procedure
     "近几年出台了哪些科技政策",
     "几乎所有企业都能享受吗",
+    "内地西藏初中班扩大招生到多少人",  # a bare count: almost any clause holds a number
+    "未来几年体育竞赛表演产业的发展目标是什么",  # 几年 inside a phrase
+    "这十几年来科技投入有什么变化",
+    "国家融资担保基金有几种合作方式",  # 金有几 then a counter: no amount
+    "国家科学技术奖励有几个奖项",
+    "去年有多少家企业拿到补贴",  # a count of firms, not an amount
+    "任何时候都可以申请吗",  # 任何时 is no 何时
+    "申请条件有哪些",  # who qualifies, not how to apply
+    "多少年轻人返乡创业",
 ])
 def test_questions_that_ask_for_no_typed_fact(question):
     assert asked_type(question) is None
@@ -62,6 +73,20 @@ def _rule(name):
     ("subsidy", "对符合条件的孵化器给予运营补贴。", True),
     ("procedure", "向市科技局提出申请，经审核后发放。", True),
     ("procedure", "实施科技创新券制度，激发企业创新活力。", False),
+    ("money", "給予獎金５０萬元。", True),  # traditional characters and full-width digits
+    ("money", "按其缴纳养老保险费的50%给予补贴。", True),
+    ("money", "补贴标准另行制定。", True),
+    ("money", "免收培训费。", True),
+    ("age", "1985年1月1日以后出生。", True),
+    ("span", "符合条件的当场办结。", True),
+    ("span", "每学期组织一次。", True),
+    ("when", "审核通过后15个工作日内发放到位。", True),
+    ("share", "按照6∶4的比例分担。", True),
+    ("share", "下调0.5个百分点。", True),
+    ("subsidy", "减半征收企业所得税。", True),
+    ("subsidy", "符合条件的可以即征即退。", True),
+    ("procedure", "登录政务服务网填报。", True),
+    ("procedure", "持身份证到社区服务中心领取。", True),
 ])
 def test_whether_a_clause_states_a_fact_of_a_kind(kind, text, stated):
     assert states(_rule(kind), [text]) is stated
