@@ -11,7 +11,7 @@ with the weights and threshold the index was built with (its manifest's ``answer
   of the index's own background;
 * ``agreement`` — BM25 and dense agree on the top clause (1), overlap in their top five (0.5);
 * ``answer_type`` — only for a question that asks for a kind of fact (an amount, a time span, a
-  procedure…, :mod:`zhengce.search.answer_type`): 1 when one of the top three clauses states
+  procedure…, :mod:`zhengce.search.answer_type`): 1 when one of the top two clauses states
   one, else 0. It is a veto, not a weight: a question whose clauses state no fact of the kind
   it asks for is refused whatever its confidence ("未写明金额").
 
@@ -31,6 +31,10 @@ from zhengce.search.engine import Ranked, SearchEngine
 
 COVERAGE_TOP = 3
 AGREEMENT_TOP = 5
+# How many top clauses the answer-type check reads: chosen by 5-fold CV on the dev split
+# (``python -m zhengce.eval.answer_type_cv``; 2 in four of five folds, held-out balanced accuracy
+# 0.956; 1 refuses as many on dev, 3 one dev unanswerable fewer; eval/ABLATION.md Round 8).
+ANSWER_TYPE_TOP = 2
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class Answerability:
                                                      *clause.unit_names()))))
             best = max([best] + [coverage(index, q, words) for q in asked])
         typed = {} if answer_type is None else {
-            "answer_type": float(states(answer_type, map(evidence, top)))}
+            "answer_type": float(states(answer_type, map(evidence, top[:ANSWER_TYPE_TOP])))}
         b_rows, b_scores = ranked.lists["bm25"]
         d_rows, d_scores = ranked.lists["dense"]
         n_tokens = max(1, len(index.query_tokens(rewritten)))
