@@ -22,8 +22,7 @@ from pathlib import Path
 from zhengce.eval.tuning import SIGNAL_CEILING, cross_validate
 from zhengce.index.calibration import Calibration
 from zhengce.index.store import load_index
-from zhengce.search.answer_type import asked_type, evidence, states
-from zhengce.search.intent import FIND, is_draft_clause
+from zhengce.search.answer_type import evidence, question_type, states
 
 CANDIDATES = (5, 4, 3, 2, 1)  # largest first: a tie keeps the one that refuses less
 
@@ -33,7 +32,7 @@ def vetoes(rows: list[dict], index) -> list[dict]:
     asked kind, for k = 1..5 (True for a question that is not typed)."""
     out = []
     for r in rows:
-        rule = asked_type(r["question"]) if r["intent"] == FIND and not is_draft_clause(r["question"]) else None
+        rule = question_type(r["question"], r["intent"])
         found = [evidence(c) for c in index.clauses([index.row_of(t["clause_id"]) for t in r["top"]])]
         stated = {k: rule is None or states(rule, found[:k]) for k in CANDIDATES}
         out.append(dict(r, stated=stated))

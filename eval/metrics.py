@@ -50,8 +50,12 @@ def mean(values: Iterable[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
+def vetoed(row: dict) -> bool:
+    """Whether the answer type refused the row's answer (``signals.answer_type`` 0): its clauses
+    state no fact of the kind its question asks for, so it is refused at every threshold."""
+    return (row.get("signals") or {}).get("answer_type") == 0.0
+
+
 def answer_confidence(row: dict) -> float:
-    """The confidence a threshold is compared with: minus infinity for an answer the answer type
-    vetoed (``signals.answer_type`` 0: refused at every threshold, as the answer refuses it)."""
-    vetoed = (row.get("signals") or {}).get("answer_type") == 0.0
-    return -math.inf if vetoed else row["confidence"]
+    """The confidence a threshold is compared with: minus infinity for a vetoed answer."""
+    return -math.inf if vetoed(row) else row["confidence"]

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from zhengce.eval.metrics import answer_confidence
+from zhengce.eval.metrics import answer_confidence, vetoed
 
 Objective = Callable[[Sequence[dict], object], float]
 _EPS = 1e-12
@@ -192,7 +192,7 @@ def signal_confidences(row: dict, weightings: Sequence[dict] = SIGNAL_WEIGHTS) -
     signals = row.get("signals") or {}
     if not signals:
         return [math.inf] * len(weightings)
-    if signals.get("answer_type") == 0.0:
+    if vetoed(row):
         return [-math.inf] * len(weightings)
     return [sum(w * signals.get(n, 0.0) for n, w in ws.items()) for ws in weightings]
 

@@ -28,12 +28,13 @@ import numpy as np
 
 from zhengce.index.contract import Filters
 from zhengce.index.model import LEAD, SUPPORT
+from zhengce.search.answer_type import question_type
 from zhengce.search.answerability import Answerability
 from zhengce.search.compare import COMPARE, compare_years, comparison_years
 from zhengce.search.duty import UnitAnswer, aggregate_units, clause_ref, duty_sentence, short_title
 from zhengce.search.engine import SearchEngine
 from zhengce.search.hits import Hit
-from zhengce.search.intent import DUTY, FIND, UNIT, detect, is_draft_clause
+from zhengce.search.intent import DUTY, UNIT, detect
 from zhengce.search.query import cut_query
 
 DUTY_CANDIDATES = 10
@@ -103,10 +104,7 @@ class Answerer:
         result = self.engine.search(topic, k=max(k, DUTY_CANDIDATES), mode=mode, filters=filters,
                                     intent=kind if kind == DUTY else None)
         hits = result.hits
-        # A question asking for a kind of fact (an amount, a procedure…) is typed; a duty
-        # question asks for units, and a draft clause asks nothing.
-        typed = question if kind == FIND and not is_draft_clause(question) else None
-        judgement = self.answerability.judge(topic, result.ranked, question=typed)
+        judgement = self.answerability.judge(topic, result.ranked, answer_type=question_type(question, kind))
         if not (judgement.answerable and hits):
             text = "未找到能回答该问题的条款。以下为最接近的条款，仅供参考。" if hits else "未找到相关条款。"
             if hits and judgement.unstated:

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from zhengce.index.thesaurus import normalize_query
+from zhengce.search.intent import FIND, is_draft_clause
 
 _NUM = r"[0-9一二三四五六七八九十百千万两〇零半]"
 _SUBSIDY = r"(?:补贴|补助|资助|奖励|奖补|贴息|优惠|补偿|扶持资金)"
@@ -95,6 +96,12 @@ def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, or None when it asks for none the rules know."""
     q = normalize_query(question)
     return next((rule for rule in RULES if rule.asks.search(q)), None)
+
+
+def question_type(question: str, intent: str) -> AnswerType | None:
+    """The kind of fact a question of ``intent`` asks for: only find questions are typed (a duty
+    question asks for units, a draft clause asks nothing)."""
+    return asked_type(question) if intent == FIND and not is_draft_clause(question) else None
 
 
 def evidence(clause) -> str:

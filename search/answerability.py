@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from zhengce.index.calibration import Calibration, LegacyCalibration
-from zhengce.search.answer_type import AnswerType, asked_type, evidence, states
+from zhengce.search.answer_type import AnswerType, evidence, states
 from zhengce.search.engine import Ranked, SearchEngine
 
 COVERAGE_TOP = 3
@@ -105,11 +105,11 @@ class Answerability:
         return self.judge(topic, ranked).confidence
 
     def judge(self, topic: str, ranked: Ranked | None = None, threshold: float | None = None,
-              question: str | None = None) -> Judgement:
-        """Answer or refuse ``topic``; ``question``, when given, is typed (:func:`asked_type`)
-        and refused if no top clause states a fact of its type, whatever the confidence."""
+              answer_type: AnswerType | None = None) -> Judgement:
+        """Answer or refuse ``topic``; with ``answer_type`` (the question's,
+        :func:`~zhengce.search.answer_type.question_type`), refused if no top clause states a fact
+        of that type, whatever the confidence."""
         cal = self.calibration
-        answer_type = asked_type(question) if question else None
         signals = self.signals(topic, ranked, answer_type)
         if isinstance(cal, LegacyCalibration):
             confidence = signals["lexical_top"] + (signals["dense_top"] - cal.cos_floor) * cal.cos_scale

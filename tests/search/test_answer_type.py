@@ -9,9 +9,10 @@ from zhengce.index.corpus import parse_text
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index
 from zhengce.search.answer import Answerer
-from zhengce.search.answer_type import RULES, asked_type, states
+from zhengce.search.answer_type import RULES, asked_type, question_type, states
 from zhengce.search.answerability import Answerability
 from zhengce.search.engine import SearchEngine
+from zhengce.search.intent import DUTY, FIND
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -108,9 +109,10 @@ def test_a_question_is_refused_when_no_top_clause_states_what_it_asks(seed_docs)
     engine = _engine(seed_docs, PRIZE)
     judge = Answerability(engine).judge
     # The confidence threshold is set to zero: only the answer type can refuse.
-    typed = judge(QUESTION, threshold=0.0, question=QUESTION)
+    typed = judge(QUESTION, threshold=0.0, answer_type=question_type(QUESTION, FIND))
     assert not typed.answerable and typed.unstated == "金额" and typed.signals["answer_type"] == 0.0
-    untyped = judge(QUESTION, threshold=0.0)  # a duty question or a draft clause is not typed
+    assert question_type(QUESTION, DUTY) is None  # a duty question is not typed
+    untyped = judge(QUESTION, threshold=0.0)
     assert untyped.answerable and "answer_type" not in untyped.signals
     answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
     assert not answer.answerable and "未写明金额" in answer.answer
