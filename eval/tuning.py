@@ -234,6 +234,20 @@ def signal_rates(rows: Sequence[dict], candidate, index: int,
                           for r in rows], candidate)[index]
 
 
+def without_veto(rows: Sequence[dict]) -> list[dict]:
+    """The rows as the signals alone would judge them: the answer type's veto (``answer_type``)
+    dropped. The veto's rules were written from dev questions, so counting it when choosing the
+    signals' constants would hide the dev unanswerables only the rules refuse, and choose
+    constants that answer such questions everywhere the rules do not reach."""
+    out = []
+    for r in rows:
+        signals = r.get("signals")
+        if signals and "answer_type" in signals:
+            r = dict(r, signals={k: v for k, v in signals.items() if k != "answer_type"})
+        out.append(r)
+    return out
+
+
 def dev_rows(path: Path) -> list[dict]:
     """The dev questions of a ``questions.<mode>.jsonl`` file written by ``zhengce eval``."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -255,9 +269,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="choose the signal weights and threshold (index/calibration.py) instead")
     parser.add_argument("--lexical", action="store_true",
                         help="with --signals: only coverage and lexical_pct (embedders without a dense calibration)")
+    parser.add_argument("--veto", action="store_true",
+                        help="with --signals: count the answer type's veto (by default the signals are "
+                             "chosen on their own: the veto's rules are in-sample on dev)")
     args = parser.parse_args(argv)
     rows = dev_rows(args.rows)
     if args.signals:
+        rows = rows if args.veto else without_veto(rows)
         ceiling = SIGNAL_CEILING if args.max_wrong_refusal is None else args.max_wrong_refusal
         weightings = LEXICAL_SIGNAL_WEIGHTS if args.lexical else SIGNAL_WEIGHTS
         result = choose_signals(rows, args.k, ceiling, weightings)

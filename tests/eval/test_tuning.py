@@ -212,3 +212,36 @@ def test_a_row_the_answer_type_vetoed_is_refused_at_every_threshold():
     sweep = tradeoff([vetoed, stated])
     assert all(row["none_accuracy"] == 1.0 for row in sweep)
     assert all(row["wrong_refusal"] == (row["threshold"] > 0.95) for row in sweep)
+
+
+def test_the_signals_are_chosen_without_the_veto_unless_asked(tmp_path, capsys):
+    """``--signals`` judges the signals on their own: an unanswerable that only the veto refuses
+    (its signals look answerable) counts as answered; ``--veto`` counts it refused."""
+    import json
+
+    from zhengce.eval.tuning import main, without_veto
+
+    answerable = {"coverage": 0.9, "dense_pct": 0.5, "lexical_pct": 0.8, "agreement": 0.0}
+    rows = []
+    for i in range(40):
+        if i % 4:
+            rows.append({"id": f"s{i:02d}", "type": "find", "split": "dev", "signals": dict(answerable)})
+        elif i % 8:  # refused by its signals
+            rows.append({"id": f"s{i:02d}", "type": "none", "split": "dev",
+                         "signals": dict(answerable, coverage=0.1, lexical_pct=0.1)})
+        else:  # refused by the veto alone
+            rows.append({"id": f"s{i:02d}", "type": "none", "split": "dev",
+                         "signals": dict(answerable, answer_type=0.0)})
+    stripped = without_veto(rows)
+    assert not any("answer_type" in r["signals"] for r in stripped)
+    assert rows[0]["signals"]["answer_type"] == 0.0  # the input rows are left as they were
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    def held_out_refused(*flags: str) -> str:
+        assert main([str(path), "--signals", "--k", "4", *flags]) == 0
+        out = capsys.readouterr().out
+        return next(line for line in out.splitlines() if "unanswerables refused" in line)
+
+    assert "held out 0.500" in held_out_refused()
+    assert "held out 1.000" in held_out_refused("--veto")
