@@ -139,6 +139,14 @@ class _Node:
     closed: bool = False
 
 
+def _section_duties(section: _Node, found: tuple) -> None:
+    """A markdown section's paragraphs keep their text whole; the units and the deadline they
+    name are the section's ("建立健全…机制。（省数据局牵头）" under "## 一、重点任务")."""
+    units, _, deadline = found
+    section.units = merge_units(section.units + units)
+    section.deadline = section.deadline or deadline
+
+
 def first_sentence(text: str, limit: int = 60) -> str:
     m = _SENTENCE_END.search(text)
     head = text[: m.start()] if m else text
@@ -261,6 +269,7 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                 if not head.after_skipped:
                     top.parts.append(joined)
                     top.end = end
+                    _section_duties(top, duties(joined))
                     continue
                 top.closed = True  # a span is contiguous: the rest become paragraphs of their own
             parent = top or root
@@ -287,6 +296,8 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
             rest = "".join(line.norm for line in block[1:])
             node = _Node(marker.rank, SECTION, marker.number, child_seg(holder, "s", None),
                          title, [rest] if rest else [], start, end, parent, (), proposer)
+            if rest:
+                _section_duties(node, duties(rest))
         else:
             rest = joined[marker.end:].strip()
             units, text, deadline = duties(rest)

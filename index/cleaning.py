@@ -21,8 +21,10 @@ _WS = re.compile(r"\s+")
 TERMINAL = tuple("。!?;:)」』”’》…") + (".",)
 
 # Inline junk: markup left in copied pages.
+# A Markdown blockquote's ">" at a line's start ("> 湘政办发〔2024〕15号") is markup too.
 _INLINE_JUNK = re.compile(
-    r"<\?xml[^>]*\?>|<!--.*?-->|</?(?:o:p|st1:[a-z]+|span|font|p|div|br|strong|b|i|u)\b[^>]*>",
+    r"<\?xml[^>]*\?>|<!--.*?-->|</?(?:o:p|st1:[a-z]+|span|font|p|div|br|strong|b|i|u)\b[^>]*>"
+    r"|(?<![^\n])[ \t]{0,3}>(?:[ \t]*>)*[ \t]?",
     re.IGNORECASE | re.DOTALL,
 )
 

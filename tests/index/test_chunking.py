@@ -211,3 +211,18 @@ def test_a_line_that_is_only_a_duty_parenthesis_closes_the_task_above():
 def test_a_duty_line_after_a_task_with_units_of_its_own_stays_with_that_task(text, expected):
     doc = parse_text(text, "each")
     assert {c.title: [u.name for u in c.units] for c in doc.clauses if c.units} == expected
+
+
+def test_a_markdown_sections_paragraphs_name_its_units_and_deadline():
+    """A notice written in Markdown: prose under a heading names who leads, who supports and
+    by when, as the same sentence does under "（一）"; the section's text stays whole."""
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("# 某省关于推进数字政府建设的实施意见\n\n## 一、推进政务数据共享\n\n"
+                     "建立健全政务数据共享协调机制，2025年底前完成。\n\n"
+                     "由省数据局牵头，省财政厅配合。\n\n## 二、总体要求\n\n坚持系统观念。\n", "m")
+    shared, general = [c for c in doc.clauses if c.kind == "section" and c.text]
+    assert [(u.name, u.role) for u in shared.units] == [("省数据局", "lead"), ("省财政厅", "support")]
+    assert shared.deadline is not None and shared.deadline.iso == "2025-12-31"
+    assert "协调机制" in shared.text and "省财政厅配合" in shared.text
+    assert general.units == () and general.deadline is None

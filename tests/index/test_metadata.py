@@ -200,3 +200,18 @@ def test_meta_tags_become_metadata(tmp_path):
                     encoding="utf-8")
     m = load_document(page).meta
     assert (m.title, m.date_published, m.issuer, m.level) == ("关于某事的通知", "2021-05-06", "某某省教育厅", "province")
+
+
+def test_a_markdown_blockquote_is_read_without_its_marker():
+    """"> 湘政办发〔2024〕15号" holds the 文号; the marker is markup, and the citation keeps it."""
+    from zhengce.index.corpus import parse_text
+
+    text = ("# 湖南省人民政府办公厅关于加快推进数字政府建设的实施意见\n\n> 湘政办发〔2024〕15号\n\n"
+            "## 一、重点任务\n\n> > 建立健全政务数据共享协调机制。（省数据局牵头）\n\n"
+            "价格>100元的部分减半。\n")
+    doc = parse_text(text, "q")
+    assert doc.meta.doc_number == "湘政办发〔2024〕15号"
+    task = next(c for c in doc.clauses if "共享协调机制" in c.text)
+    assert task.text.startswith("建立健全") and [u.name for u in task.units] == ["省数据局"]
+    assert "> > 建立健全" in text[task.start:task.end]  # the source as read, for the citation
+    assert any("价格>100元" in c.text for c in doc.clauses)  # a ">" inside a line is content
