@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from zhengce.index.aliases import Aliases
 from zhengce.index.cleaning import Line, ends_sentence
 from zhengce.index.deadlines import find_deadline
-from zhengce.index.duty import DutyContext, find_duties, merge_units
+from zhengce.index.duty import DutyContext, find_duties, merge_units, only_labels
 from zhengce.index.model import (
     BULLET,
     HEADING,
@@ -274,7 +274,8 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                 top.closed = True  # a span is contiguous: the rest become paragraphs of their own
             parent = top or root
             units, text, deadline = duties(joined)
-            if units and top is not None and not text.strip():
+            # a line of units alone ("（市发改委负责）", "责任单位：X、Y") is the task's above it
+            if units and top is not None and (not text.strip() or only_labels(text)):
                 task = _closed_task(top, items)
                 task.units = merge_units(task.units + units)
                 task.deadline = task.deadline or deadline

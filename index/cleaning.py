@@ -21,10 +21,11 @@ _WS = re.compile(r"\s+")
 TERMINAL = tuple("。!?;:)」』”’》…") + (".",)
 
 # Inline junk: markup left in copied pages.
-# A Markdown blockquote's ">" at a line's start ("> 湘政办发〔2024〕15号") is markup too.
+# Markdown's too: a blockquote's ">" at a line's start ("> 湘政办发〔2024〕15号") and bold's "**"
+# ("**1. 全面落实公平竞争审查制度。**" is item 1).
 _INLINE_JUNK = re.compile(
     r"<\?xml[^>]*\?>|<!--.*?-->|</?(?:o:p|st1:[a-z]+|span|font|p|div|br|strong|b|i|u)\b[^>]*>"
-    r"|(?<![^\n])[ \t]{0,3}>(?:[ \t]*>)*[ \t]?",
+    r"|(?<![^\n])[ \t]{0,3}>(?:[ \t]*>)*[ \t]?|\*\*",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -48,6 +49,7 @@ _JUNK_LINES = [
         r"^[||/\s]+$",
         r"^\((此件|本件)[^()]{0,12}\)$",   # "（此件公开发布）": a release note, not notice text
         r"^(责任编辑|【?纠错】?|【?我要纠错】?)[::]?.{0,20}$",
+        r"^[-—–―]+ ?\d{1,4} ?[-—–―]+$|^第\d{1,4}页(,?共\d{1,4}页)?$",  # a printed page's number: "— 2 —"
     )
 ]
 

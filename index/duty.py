@@ -244,6 +244,11 @@ def rule_labelled_lines(text: str, ctx: DutyContext) -> list[Group]:
     return groups
 
 
+def only_labels(text: str) -> bool:
+    """Whether ``text`` holds nothing but duty label lines ("责任单位：市发改委、市财政局")."""
+    return bool(_LINE.search(text)) and not _LINE.sub("", text).strip(" ,;。.")
+
+
 def rule_lead_phrase(text: str, ctx: DutyContext) -> list[Group]:
     groups = []
     for m in _LEAD_PHRASE.finditer(text):

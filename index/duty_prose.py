@@ -182,7 +182,7 @@ def promote_listed(groups: list[Group]) -> list[Group]:
 
 def rule_agent(text: str, ctx: DutyContext) -> list[Group]:
     """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理";
-    "由X商Y制定": X acts (leads), Y is consulted (supports)."""
+    "由X商Y制定", "由X会同Y组织实施": X acts (leads), Y is consulted or convened (supports)."""
     groups = []
     for seg in _SEGMENTS.split(text):
         for by in re.finditer("由", seg):
@@ -200,9 +200,9 @@ def rule_agent(text: str, ctx: DutyContext) -> list[Group]:
 
 
 def _consulting(body: str) -> tuple[list[str], list[str]] | None:
-    """"X商Y制定…" after 由: the units X and Y, at the first 商 with unit names on both sides
-    ("商务部商财政部": a 商 inside a name is passed by)."""
-    for at in re.finditer("商", body):
+    """"X商Y制定…" / "X会同Y组织实施…" after 由: the units X and Y, at the first 商 or 会同 with
+    unit names on both sides ("商务部商财政部": a 商 inside a name is passed by)."""
+    for at in re.finditer("商|会同", body):
         x = _named(body[:at.start()])
         y = _task_units(body[at.end():]) if x else None
         if x and y:

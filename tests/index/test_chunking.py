@@ -226,3 +226,20 @@ def test_a_markdown_sections_paragraphs_name_its_units_and_deadline():
     assert shared.deadline is not None and shared.deadline.iso == "2025-12-31"
     assert "协调机制" in shared.text and "省财政厅配合" in shared.text
     assert general.units == () and general.deadline is None
+
+
+def test_bold_items_label_lines_and_page_marks():
+    """Markdown bold ("**1. …**") hides no item number; a "责任单位：X、Y" line alone names the
+    units of the task above it; a printed page's number ("— 2 —") is no clause."""
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("# 某市关于促进民营经济发展的若干措施\n\n**某府发〔2024〕7号**\n\n### 一、优化发展环境\n\n"
+                     "**1. 全面落实公平竞争审查制度。** 清理妨碍统一市场的规定。（责任单位：市市场监管局）\n\n"
+                     "**2. 清理拖欠民营企业账款。** 建立长效机制。\n\n责任单位：市经信局、市财政局\n\n— 2 —\n\n"
+                     "**3. 优化涉企服务。** 推行惠企政策免申即享。\n", "b")
+    assert doc.meta.doc_number == "某府发〔2024〕7号"
+    items = [c for c in doc.clauses if c.kind == "item"]
+    assert [(c.number, c.title) for c in items] == [("1.", "全面落实公平竞争审查制度"),
+                                                     ("2.", "清理拖欠民营企业账款"), ("3.", "优化涉企服务")]
+    assert [[u.name for u in c.units] for c in items] == [["市市场监管局"], ["市经信局", "市财政局"], []]
+    assert not any("责任单位" in c.text or "2 —" in c.text for c in doc.clauses)

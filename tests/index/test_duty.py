@@ -409,3 +409,12 @@ def test_a_lead_marked_in_place(text, expected):
 def test_forms_of_provincial_task_lists(text, expected):
     assert units(normalize(text), level="province" if "省" in text else "city") == expected
 
+
+
+def test_by_x_convening_y_x_leads_and_y_supports():
+    """"由X会同Y组织实施" is "由X商Y制定"'s form: X acts and convenes Y (before, both were listed)."""
+    got = units("由市水务局会同市财政局组织实施。", level="city")
+    assert [(n, r) for n, r, _ in got] == [("市水务局", "lead"), ("市财政局", "support")]
+    got = units("具体办法由省商务厅会同省财政厅、省税务局另行制定。", level="province")
+    assert [(n, r) for n, r, _ in got] == [("省商务厅", "lead"), ("省财政厅", "support"), ("省税务局", "support")]
+    assert [r for _, r, _ in units("由商务部商财政部制定。")] == ["lead", "support"]
