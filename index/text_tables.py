@@ -6,6 +6,9 @@ as lines of tab-separated cells::
     序号<TAB>重点任务<TAB>牵头单位<TAB>完成时限
     1<TAB>全面推行企业开办“一网通办”…<TAB>省市场监管局<TAB>2025年6月底前
 
+A Markdown pipe table (``| 序号 | 重点任务 | 牵头单位 |`` over a ``| --- | --- | --- |`` rule)
+is read the same way; its rule line is skipped with the reason ``table rule``.
+
 Read as prose, the cells run together and no rule can tell the task from its unit. Here a
 run of such lines under a header the table renderer knows (:mod:`zhengce.index.tables`) is
 read as that table. The original text is never changed: each row's :class:`Line` keeps its
@@ -17,6 +20,7 @@ chunker reads) becomes the line the renderer gives the same row of an HTML or DO
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from zhengce.index.cleaning import Line, normalize
@@ -25,6 +29,8 @@ from zhengce.index.tables import Grid, header_rows, norm_cell, table_lines
 MIN_CELLS = 3  # a row has at least this many cells (two tabs)
 MIN_ROWS = 2   # a header and one row
 HEADER = "table header"
+RULE = "table rule"
+_RULE_CELL = re.compile(r":?-{3,}:?")
 
 
 def _raw_line(original: str, line: Line) -> str:
@@ -32,6 +38,19 @@ def _raw_line(original: str, line: Line) -> str:
     start = original.rfind("\n", 0, line.start) + 1
     end = original.find("\n", line.end)
     return original[start:end if end >= 0 else len(original)].rstrip("\r")
+
+
+def _cells(raw: str) -> list[str]:
+    """A row's cells: tab-separated, or between the pipes of a Markdown table row."""
+    edge = raw.strip()
+    if edge.startswith("|") and edge.endswith("|") and edge.count("|") >= MIN_CELLS + 1:
+        return [c.strip() for c in edge[1:-1].split("|")]
+    return raw.split("\t")
+
+
+def _is_rule(raw: str) -> bool:
+    cells = _cells(raw)
+    return len(cells) >= 2 and all(_RULE_CELL.fullmatch(c.strip()) for c in cells)
 
 
 def tab_runs(original: str, lines: list[Line]) -> list[tuple[list[int], Grid]]:
@@ -42,7 +61,9 @@ def tab_runs(original: str, lines: list[Line]) -> list[tuple[list[int], Grid]]:
     current: list[int] = []
     grid: Grid = []
     for i, line in enumerate(lines + [None]):
-        cells = _raw_line(original, line).split("\t") if line is not None and not line.junk else []
+        if line is not None and line.junk == RULE:
+            continue  # a Markdown table's rule line sits inside its run
+        cells = _cells(_raw_line(original, line)) if line is not None and not line.junk else []
         if len(cells) >= (MIN_CELLS if not current else 2):
             current.append(i)
             grid.append(cells)
@@ -56,8 +77,9 @@ def tab_runs(original: str, lines: list[Line]) -> list[tuple[list[int], Grid]]:
 
 def read_tab_tables(original: str, lines: list[Line]) -> list[Line]:
     """``lines`` with the rows of tab tables given the renderer's reading (see the module docstring)."""
-    out = list(lines)
-    for indices, grid in tab_runs(original, lines):
+    out = [replace(line, junk=RULE) if not line.junk and _is_rule(_raw_line(original, line)) else line
+           for line in lines]
+    for indices, grid in tab_runs(original, out):
         n = header_rows([[norm_cell(c) for c in row] for row in grid])
         rendered = table_lines(grid)
         if n == 0 or len(rendered) != len(grid) - n:

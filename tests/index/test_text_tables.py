@@ -49,3 +49,22 @@ def test_a_row_without_its_empty_trailing_cells_stays_in_the_table():
     items = [c for c in parse_text(text, "short").clauses if c.kind == "item"]
     assert [(c.title, [u.name for u in c.units]) for c in items] == \
            [("任务甲", ["省财政厅", "省商务厅"]), ("任务乙", []), ("任务丙", ["省统计局"])]
+
+
+def test_a_markdown_pipe_table_is_read_as_the_same_table():
+    """The rows above typed as a Markdown table: the same tasks, units and deadlines; the rule
+    line and the header are skipped with their reasons; a citation is the row as typed."""
+    from zhengce.index.text_tables import RULE
+
+    head = "# 四川省人民政府办公厅关于印发优化营商环境重点任务清单的通知\n\n现将重点任务清单印发给你们。\n\n"
+    pipe = ["| " + " | ".join(row) + " |" for row in ROWS]
+    text = head + "\n".join([pipe[0], "| --- | :--- | --- | --- | ---: |", *pipe[1:]]) + "\n\n以上任务请按时完成。\n"
+    doc = parse_text(text, "pipes")
+    items = [c for c in doc.clauses if c.kind == "item"]
+    assert [c.number for c in items] == ["1.", "2.", "3."]
+    assert [(u.name, u.role) for u in items[0].units] == [("省市场监管局", "lead"), ("省税务局", "support")]
+    assert [c.deadline.iso for c in items] == ["2025-06-30", None, "2025-09-30"]
+    assert doc.original[items[1].start:items[1].end] == pipe[2]
+    reasons = {doc.original[s.start:s.end]: s.reason for s in doc.skipped}
+    assert reasons[pipe[0]] == HEADER and reasons["| --- | :--- | --- | --- | ---: |"] == RULE
+    assert any(c.text.startswith("以上任务") for c in doc.clauses)
