@@ -14,7 +14,7 @@ rank  marker                        example
   4   arabic numeral                ``1.`` ``1、`` ``1．`` ``１．``
   5   bracketed arabic numeral      ``(1)`` ``（1）``
   6   circled numeral               ``①``
-  7   dash bullet                   ``——`` ``--``
+  7   dash bullet                   ``——`` ``--`` ``-``
 ====  ===========================  =========================
 
 A numbered line whose text is only a title is a ``heading``; one with a body
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from zhengce.index.aliases import Aliases
 from zhengce.index.cleaning import Line, ends_sentence
-from zhengce.index.deadlines import find_deadline
+from zhengce.index.deadlines import find_deadline, only_time_label
 from zhengce.index.duty import DutyContext, find_duties, merge_units, only_labels
 from zhengce.index.model import (
     BULLET,
@@ -62,7 +62,7 @@ MARKERS: list[tuple[float, str, re.Pattern]] = [
     (3, "pcn", re.compile(rf"^\((?P<n>[{_CN_NUM}]+)\)\s*")),
     (4, "num", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|\.(?!\d))\s*")),
     (5, "pnum", re.compile(r"^\((?P<n>\d{1,3})\)\s*")),
-    (7, "dash", re.compile(r"^(?:——|--|—)\s*(?=\S)")),
+    (7, "dash", re.compile(r"^(?:——|--|—|-(?![-\d]))\s*(?=\S)")),
 ]
 _MD = re.compile(r"^(?P<hashes>#{1,6})\s*(?=\S)")
 _SENTENCE_END = re.compile(r"[。!?;]")
@@ -274,8 +274,10 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                 top.closed = True  # a span is contiguous: the rest become paragraphs of their own
             parent = top or root
             units, text, deadline = duties(joined)
-            # a line of units alone ("（市发改委负责）", "责任单位：X、Y") is the task's above it
-            if units and top is not None and (not text.strip() or only_labels(text)):
+            # a line of units alone ("（市发改委负责）", "责任单位：X、Y") or of a time label alone
+            # ("完成时限：长期坚持") is the task's above it
+            if top is not None and ((units and (not text.strip() or only_labels(text)))
+                                    or (deadline and only_time_label(text))):
                 task = _closed_task(top, items)
                 task.units = merge_units(task.units + units)
                 task.deadline = task.deadline or deadline

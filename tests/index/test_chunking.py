@@ -243,3 +243,17 @@ def test_bold_items_label_lines_and_page_marks():
                                                      ("2.", "清理拖欠民营企业账款"), ("3.", "优化涉企服务")]
     assert [[u.name for u in c.units] for c in items] == [["市市场监管局"], ["市经信局", "市财政局"], []]
     assert not any("责任单位" in c.text or "2 —" in c.text for c in doc.clauses)
+
+
+@pytest.mark.parametrize("mark", ["- ", "-", "－ "])
+def test_markdown_list_items_are_bullets_of_the_article_above(mark):
+    """"- 登记申请书；" under "第五条 …提交下列材料：" is a bullet of that article, its mark no
+    part of the text; a negative number or a rule ("---") is no bullet."""
+    doc = parse_text(f"第五条 申请登记应当提交下列材料：\n{mark}登记申请书；\n{mark}营业执照复印件。\n"
+                     "第六条 温差为\n-5摄氏度以内。\n", "bullets")
+    article = next(c for c in doc.clauses if c.number == "第五条")
+    bullets = [c for c in doc.clauses if c.kind == BULLET]
+    assert [c.text for c in bullets] == ["登记申请书;", "营业执照复印件。"]
+    assert all(c.parent_id == article.id for c in bullets)
+    assert doc.original[bullets[0].start:bullets[0].end].endswith("登记申请书；")
+    assert not any(c.kind == BULLET and c.text.startswith("5") for c in doc.clauses)

@@ -6,6 +6,7 @@ import pytest
 
 from zhengce.index.cleaning import normalize
 from zhengce.index.deadlines import find_deadline, parse_deadline
+from zhengce.index.model import Deadline
 
 
 @pytest.mark.parametrize("raw, year, iso, ongoing", [
@@ -55,6 +56,33 @@ def test_where_deadlines_are_read():
     # ordinary words are no deadline in running text
     assert find_deadline(normalize("要持续推进改革，长期坚持下去。")) is None
     assert find_deadline(normalize("到2025年，体育竞赛表演产业总规模达到2万亿元。")) is None
+
+
+def test_recurring_and_relative_time_limits_keep_their_words_and_no_date():
+    # every year: never the document's year
+    assert find_deadline(normalize("每年3月31日前报送上年度工作情况。"), 2019) == Deadline("每年3月31日前")
+    assert find_deadline(normalize("2020年起，每年2月底前完成上述工作。"), 2019) == Deadline("每年2月底前完成")
+    assert find_deadline(normalize("完成时限：每年12月底前"), 2019) == Deadline("每年12月底前")
+    assert parse_deadline("每年2月底前完成", 2019) == Deadline("每年2月底前完成")
+    # counted from an event, or within days; a dated deadline in the same clause wins
+    assert find_deadline(normalize("应当自本办法施行之日起６个月内完成整改。")) == Deadline("自本办法施行之日起6个月内")
+    assert find_deadline(normalize("受理后在5个工作日内办结。")) == Deadline("在5个工作日内")
+    assert find_deadline(normalize("2019年底前完成清理，此后每年3月底前更新。")).iso == "2019-12-31"
+    # a horizon is no time limit; a month with this year's words keeps its date
+    assert find_deadline(normalize("力争3年内建成区域中心。")) is None
+    assert find_deadline(normalize("今年12月底前完成清理。"), 2024).iso == "2024-12-31"
+
+
+def test_a_period_is_due_on_its_last_day():
+    # a phase's dates in brackets or under a time label; the year is the document's when unstated
+    assert find_deadline(normalize("①自查阶段（2月20日—3月10日）。各校开展自查。"), 2024) == \
+        Deadline("2月20日—3月10日", "2024-03-10")
+    assert find_deadline(normalize("开展检查（3月1日-15日）")).iso is None  # no year known
+    assert find_deadline(normalize("时间节点：2025年5月1日—2025年6月30日")).iso == "2025-06-30"
+    assert find_deadline(normalize("（2024年12月1日至2025年1月15日）")).iso == "2025-01-15"
+    # in running text a period is what is done when, not by when
+    assert find_deadline(normalize("2024年3月1日至3月31日开展专项行动。")) is None
+    assert parse_deadline("2021年至2023年持续推进") == Deadline("2021年至2023年持续推进", None, True)
 
 
 def test_a_clause_gets_its_deadline_with_the_document_year():
