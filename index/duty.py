@@ -294,7 +294,7 @@ def _roles(groups: list[Group], ctx: DutyContext) -> list[tuple[str, str, str]]:
                 out.append((name, SUPPORT, LISTED))
             elif ctx.first_is_lead:
                 out.append((name, LEAD if first_listed and i == 0 else SUPPORT, CONVENTION))
-            elif g.labelled and first_listed and i == 0:
+            elif g.labelled and first_listed and i == 0 and len(g.names) > 1:
                 out.append((name, LEAD, LISTED_FIRST))
             else:
                 out.append((name, SUPPORT, LISTED))

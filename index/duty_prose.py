@@ -22,7 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from zhengce.index.aliases import Aliases
-from zhengce.index.units import is_collective, is_generic, list_names, looks_like_unit, split_list
+from zhengce.index.units import (
+    is_collective,
+    is_generic,
+    list_names,
+    looks_like_unit,
+    split_list,
+    with_level_of,
+)
 
 
 @dataclass
@@ -68,13 +75,15 @@ def take_units(body: str) -> str:
 _SEGMENTS = re.compile(r"[,。;()]")
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _MODAL_END = re.compile(r"(?:要|应|应当|须|必须)$")  # "Y要参与": the modal makes 参与 a duty
-_DUTY_SCOPE = r"(?:在职责范围内|按职责分工|按照职责分工|按照职责|按职责|根据职责)?(?:分别|共同|统一)?"
-_SCOPE_COMMA = re.compile(r"(在职责范围内|按职责分工|按照职责分工|按照职责|根据职责),")  # "X在职责范围内，分别负责"
+_SCOPES = r"在(?:各自)?职责范围内|(?:按照|按|依照|根据|依据)(?:各自)?职责(?:分工)?"
+_DUTY_SCOPE = rf"(?:{_SCOPES})?(?:分别|共同|统一)?"
+_SCOPE_COMMA = re.compile(rf"({_SCOPES}),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接|积极|主动|全力)?"
-                      r"(?P<verb>负责|承担|承办|主管|会同|牵头|配合|协助|协办|参与|参加|(?<=职责)落实)(?!人|同志)")
+                      r"(?P<verb>负责|承担|承办|主管(?!部门|单位|机关|机构)|会同|牵头|配合|协助|协办|参与|参加"
+                      r"|(?:(?<=职责)|(?<=分工)|(?<=范围内))(?:落实|做好))(?!人|同志)")
 _SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加")
 # "X牵头，Y等部门按职责落实": Y carries out its part (落实 counts only after 按职责)
-_AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理)")
+_AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理|责令)")
 # What may stand between the units after 由 and the verb: "由X具体负责" "由X、Y按照职责分工分别负责".
 _AGENT_TAIL = re.compile(rf"{_DUTY_SCOPE}(?:具体|主要|直接|共同|分别)*$")
 _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单位|方面|机构)?|$)")
@@ -95,6 +104,9 @@ _MODAL_SUBJECT = re.compile(r"^(?P<list>[^,。;]{2,40}?)(?:要|应当|应该|应
 _PUBLIC_BODY = re.compile(r"^(?:国务院|[^及和与并级各、()厅局委办部署会]{2,6}?(?:省|市|县|区|自治区|自治州|盟|旗)|省|市|县|区)"
                           r"(?![场域级省市县区州])[^及和与并级各、()]*"
                           r"(?:部|委|厅|局|办|署|政府|管委会|委员会|办公室|部门|中心)$|^国务院$")
+# A regulation's class of departments: a level class first, a department last.
+_CLASS_DEPARTMENT = re.compile(r"^(?:县级以上(?:地方)?(?:各级)?人民政府|设区的市(?:级)?(?:人民政府)?|省级|市级|县级|乡级)"
+                               r"[^,;。、和及与各]{2,20}?(?:部门|机关)$")
 _HOST = re.compile(r"办公室设在(?P<list>[^,。;]{2,60})")
 _COLLECTIVE_HEAD = re.compile(r"^(?:地方各级|各级|各)")
 # A phrase that ends like a unit but is a clause of the sentence ("并指定专门机构", "可通过…方式委托相关机构").
@@ -152,7 +164,7 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
             if support is None:
                 support = _named(listed)
             if support:
-                groups.append(Group(support, "support"))
+                groups.append(Group([with_level_of(names[0], n) for n in support], "support"))
         elif m["verb"] in _SUPPORT_VERBS:
             if m["verb"] in ("参与", "参加") and not _MODAL_END.search(seg[:m.start("verb")]):
                 if m.end() == len(seg):  # a closing "Y参加"; "…共同参与" "X和参与…的Y" are no duty
@@ -226,9 +238,12 @@ def rule_competent(text: str, ctx: DutyContext) -> list[Group]:
 
 
 def _public(names: list[str], ctx: DutyContext) -> bool:
-    """Every name is a public body: one the aliases know, or one named in full (``_PUBLIC_BODY``)."""
+    """Every name is a public body: one the aliases know, one named in full (``_PUBLIC_BODY``), or
+    a regulation's class of departments (``_CLASS_DEPARTMENT``: "县级以上人民政府X主管部门应当…"
+    sets a duty for each of them; "各地要…" exhorts, and names none)."""
     known = ctx.aliases.table()
-    return all((n in known or _PUBLIC_BODY.match(n)) and not is_collective(n) for n in names)
+    return all(((n in known or _PUBLIC_BODY.match(n)) and not is_collective(n)) or _CLASS_DEPARTMENT.match(n)
+               for n in names)
 
 
 def rule_modal(text: str, ctx: DutyContext) -> list[Group]:
@@ -240,7 +255,7 @@ def rule_modal(text: str, ctx: DutyContext) -> list[Group]:
         if (s := _SUBJECT.match(seg.strip())) and _named(s["list"]):
             continue  # "省财政厅要配合…": the subject rule reads its role
         m = _MODAL_SUBJECT.match(seg.strip())
-        names = _named(m["list"]) if m and not is_collective(m["list"]) else []
+        names = _named(m["list"]) if m and (_CLASS_DEPARTMENT.match(m["list"]) or not is_collective(m["list"])) else []
         if names and _public(names, ctx):
             groups.append(Group(names, "listed", modal=True))
     return groups

@@ -116,6 +116,17 @@ def header_rows(grid: Grid) -> int:
     return 1
 
 
+def _label(parts: list[str]) -> str:
+    """One column's label from its header cells, top down. Under a merged "责任单位" the lower
+    cell is the column ("责任单位" over "牵头单位"; "牵头" alone is "牵头单位"); otherwise
+    the cells are joined ("指标·2025年")."""
+    if len(parts) > 1 and parts[-2] in UNIT_COLUMNS + TIME_COLUMNS:
+        last = parts[-1] if parts[-1] in UNIT_COLUMNS + TIME_COLUMNS else f"{parts[-1]}{parts[-2][-2:]}"
+        if last in UNIT_COLUMNS + TIME_COLUMNS:
+            return last
+    return "·".join(parts)
+
+
 def _labels(grid: Grid, n: int) -> list[str]:
     width = max(len(r) for r in grid)
     labels = []
@@ -125,7 +136,7 @@ def _labels(grid: Grid, n: int) -> list[str]:
             cell = row[col] if col < len(row) else ""
             if cell and cell not in parts:
                 parts.append(cell)
-        labels.append("·".join(parts))
+        labels.append(_label(parts))
     return labels
 
 

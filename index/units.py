@@ -5,6 +5,7 @@ through small named steps, in order:
 
 1. :func:`split_list` splits on ``、 , ;`` outside brackets ("县〔区〕人民政府" stays whole);
 2. :func:`split_etc` cuts "商务部等有关部门" into "商务部" and drops the generic tail;
+   :func:`split_joined` parts "X主管部门和Y主管部门" at a 和 between two names;
 3. :func:`join_runs` rejoins items that are not names on their own: a collective
    ("各市、县人民政府") or a described group ("辐射区、辐射点所在地市、县〔区〕人民政府");
 4. :func:`expand_shared_suffix` gives "郑州、洛阳、新乡市人民政府" one full name each;
@@ -31,7 +32,7 @@ _UNIT_END = re.compile(
 _NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|按照|根据|依法|应当")
 # Where a shared suffix may begin inside the last item of a list.
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
-_COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位")
+_COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位|县级以上|设区的市")
 # A word for a role or a kind, not a unit: "有关部门", "主管单位", "登记管理机关", "行业协会".
 _GENERIC_TAIL = re.compile(r"^(其他|有关|相关|主管|主办|承办|责任|牵头|配合|行业主管|业务主管|登记管理)?"
                            r"(部门|单位|机构|方面|机关)$|^(?:行业|社会)(?:协会|组织|商会)$")
@@ -48,8 +49,15 @@ def canonical(name: str, level: str | None = None) -> str:
     return _canonical(name, level)
 
 
+# A unit's second name in brackets: "工业和信息化部(中小企业局)", "省委宣传部(省新闻出版局)".
+_SECOND_NAME = re.compile(r"(?<=[\u4e00-\u9fff])[(〔（]([^()〔〕（）]{2,20})[)〕）]$")
+
+
 def looks_like_unit(name: str) -> bool:
-    return bool(_UNIT_END.search(name)) and not _NOT_NAME.search(name)
+    m = _SECOND_NAME.search(name)
+    if m and _UNIT_END.search(m[1]):
+        name = name[:m.start()]
+    return bool(_UNIT_END.search(name)) and not _NOT_NAME.search(name.replace("设区的市", "设区市"))
 
 
 def is_collective(name: str) -> bool:
@@ -89,10 +97,19 @@ def split_list(body: str) -> list[str]:
     return [i.strip(" 等及") for i in (s.strip() for s in items) if i.strip(" 等及")]
 
 
+# "卫生健康、农业农村、生态环境等部门": sectors whose departments are meant
+_SECTORS = re.compile(r"([\u4e00-\u9fff]{2,8})等部门")
+
+
 def split_etc(items: list[str]) -> list[str]:
-    """"商务部等有关部门" -> "商务部"; "X等和各省级人民政府" -> "X", "各省级人民政府"."""
+    """"商务部等有关部门" -> "商务部"; "X等和各省级人民政府" -> "X", "各省级人民政府";
+    "财政、生态环境等部门" -> "财政", "生态环境部门" (the suffix is then shared)."""
     out: list[str] = []
     for item in items:
+        sector = _SECTORS.fullmatch(item)
+        if sector and not looks_like_unit(sector[1]):  # "…、生态环境等部门": the sectors' departments
+            out.append(sector[1] + "部门")
+            continue
         parts = [p for p in re.split(r"等(?:和|及|以及)?|会同", item) if p]
         if len(parts) > 1:
             parts = [p for p in parts if not _GENERIC_TAIL.match(p)]
@@ -162,10 +179,50 @@ def expand_shared_suffix(items: list[str]) -> list[str]:
     return out
 
 
+_JOIN = re.compile(r"以及|和|及|与")
+# A level that the second of two joined departments shares ("县级以上人民政府X主管部门和Y主管部门").
+_LEVEL_HEAD = re.compile(r"^(?P<level>.*?(?:人民政府|国务院))(?=.*(?:部门|机关|机构)$)")
+_OTHERS = re.compile(r"^其他(?:有关|相关)?(?:部门|单位|机构|方面)$")
+_POINTING_BACK = re.compile(r"^(?:其|该|本|此|上述)")
+_OWN_LEVEL = re.compile(r"^(?:国务院|国家|中央|中共|各|省|乡|镇|(?:市|县|区)(?!场|域|级))|政府")
+
+
+def split_joined(items: list[str]) -> list[str]:
+    """"省财政厅和省教育厅" -> two names, at the first 和 / 及 / 与 with a unit on either side
+    ("工业和信息化部" is one: "工业" is no unit); a department after 和 takes the level of the one
+    before ("国务院X主管部门和Y主管部门" -> "国务院Y主管部门"); a generic tail ("和其他有关部门")
+    is dropped. A class after 和 ("国务院及各部门": every body) or a word pointing back ("及其管委会")
+    keeps the item whole, as written."""
+    out: list[str] = []
+    for item in items:
+        while True:
+            cut = next((m for m in _JOIN.finditer(item, 2)
+                        if looks_like_unit(item[:m.start()]) and looks_like_unit(item[m.end():])), None)
+            if cut is None:
+                break
+            left, right = item[:cut.start()], item[cut.end():]
+            if is_generic(right) or _OTHERS.match(right):
+                item = left
+                break
+            if is_collective(right) or _POINTING_BACK.match(right):
+                break
+            out.append(left)
+            item = with_level_of(left, right)
+        out.append(item)
+    return out
+
+
+def with_level_of(first: str, name: str) -> str:
+    """``name`` with the level of ``first`` when it names none of its own: a department named
+    after "县级以上人民政府X部门" ("和Y部门", "会同Y部门") is of the same government."""
+    level = _LEVEL_HEAD.match(first)
+    return level["level"] + name if level and not _OWN_LEVEL.search(name) else name
+
+
 def list_names(body: str) -> list[str]:
     """The unit names of a list body, as written (cleaned), in order, without repeats."""
     names: list[str] = []
-    for raw in expand_shared_suffix(join_runs(split_etc(split_list(body)))):
+    for raw in expand_shared_suffix(join_runs(split_joined(split_etc(split_list(body))))):
         name = clean_name(raw)
         if name and name not in names:
             names.append(name)

@@ -142,8 +142,11 @@ def test_guide_then_implement_and_the_implied_unit():
 
 
 def test_labelled_parenthesis_stops_at_the_next_label():
+    # one unit under a label with no role word is responsible: no list, so no first to lead
     assert units("（负责部门：市场监管总局；适用范围：全国各类市场主体）") == [
-        ("市场监管总局", "lead", "listed_first")]
+        ("市场监管总局", "support", "listed")]
+    assert units("（负责部门：市场监管总局、商务部；适用范围：全国）") == [
+        ("市场监管总局", "lead", "listed_first"), ("商务部", "support", "listed")]
 
 
 def test_collective_units_with_etc_and_provinces():
@@ -418,3 +421,49 @@ def test_by_x_convening_y_x_leads_and_y_supports():
     got = units("具体办法由省商务厅会同省财政厅、省税务局另行制定。", level="province")
     assert [(n, r) for n, r, _ in got] == [("省商务厅", "lead"), ("省财政厅", "support"), ("省税务局", "support")]
     assert [r for _, r, _ in units("由商务部商财政部制定。")] == ["lead", "support"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a regulation's class of bodies: "主管部门" is the name's end, not the verb 主管
+    ("国务院住房城乡建设主管部门负责全国城镇排水与污水处理的监督管理工作。",
+     [("国务院住房城乡建设主管部门", "support", "listed")]),
+    ("县级以上地方人民政府城镇排水主管部门负责本行政区域内城镇排水的监督管理工作。",
+     [("县级以上地方人民政府城镇排水主管部门", "support", "listed")]),
+    # two departments joined by 和 share the level named before them; "按照各自职责" is a scope
+    ("县级以上人民政府生态环境主管部门和水行政主管部门按照各自职责，做好相关工作。",
+     [("县级以上人民政府生态环境主管部门", "support", "listed"),
+      ("县级以上人民政府水行政主管部门", "support", "listed")]),
+    ("设区的市人民政府发展改革部门会同财政部门制定污水处理费标准。",
+     [("设区的市人民政府发展改革部门", "lead", "explicit"), ("设区的市人民政府财政部门", "support", "explicit")]),
+    ("由县级以上人民政府市场监督管理部门责令改正，给予警告。",
+     [("县级以上人民政府市场监督管理部门", "support", "listed")]),
+    # a generic tail after 和 is dropped; a class or a word pointing back keeps the item whole
+    ("国务院教育行政部门、人力资源社会保障行政部门和其他有关部门在职责范围内，分别负责有关工作。",
+     [("国务院教育行政部门", "support", "listed"), ("人力资源社会保障行政部门", "support", "listed")]),
+    ("国务院及各部门要加快政府职能转变。", []),
+    ("工业和信息化部负责组织实施。", [("工业和信息化部", "support", "listed")]),
+    # sectors before "等部门" are their departments
+    ("卫生健康、农业农村、生态环境等部门按照各自职责，做好相关管理工作。",
+     [("卫生健康部门", "support", "listed"), ("农业农村部门", "support", "listed"), ("生态环境部门", "support", "listed")]),
+    # a class of departments with a modal verb has a duty; a class of governments is exhorted
+    ("县级市场监督管理部门应当自受理申请之日起10个工作日内作出决定。",
+     [("县级市场监督管理部门", "support", "listed")]),
+    ("县级以上地方人民政府应当加强对排水工作的领导。", []),
+    ("地方各级人民政府要加强领导。", []),
+])
+def test_classes_of_bodies_in_regulations(text, expected):
+    assert units(normalize(text)) == expected
+
+
+def test_joined_names_share_a_level_only_when_they_name_none():
+    from zhengce.index.units import list_names
+    assert list_names("县级以上人民政府卫生健康主管部门和市场监督管理部门") == [
+        "县级以上人民政府卫生健康主管部门", "县级以上人民政府市场监督管理部门"]
+    assert list_names("省财政厅和市税务局") == ["省财政厅", "市税务局"]
+    assert list_names("住房和城乡建设部、工业和信息化部") == ["住房和城乡建设部", "工业和信息化部"]
+
+
+def test_a_class_of_bodies_is_collective():
+    from zhengce.index.units import is_collective
+    assert is_collective("县级以上地方人民政府城镇排水主管部门") and is_collective("设区的市人民政府财政部门")
+    assert not is_collective("国务院住房城乡建设主管部门")

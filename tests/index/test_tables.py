@@ -37,6 +37,24 @@ def test_other_tables_stay_readable_with_two_row_headers():
     assert render_table(grid) == ["省(市)：北京；1995年招生人数：80；分年度招生任务·1996年：80；分年度招生任务·1997年：90。"]
 
 
+@pytest.mark.parametrize("lower", [["牵头单位", "配合单位"], ["牵头", "配合"]])
+def test_a_units_header_merged_over_lead_and_support_columns(lower):
+    """"责任单位" spans two columns over "牵头单位"/"配合单位" (or "牵头"/"配合"): the lower cell names
+    the column, so the row's units keep their roles; a unit's second name in brackets stays whole."""
+    from zhengce.index.cleaning import normalize
+    from zhengce.index.duty import find_duties
+
+    grid = [["序号", "重点任务", "责任单位", "责任单位", "完成时限"],
+            ["序号", "重点任务", *lower, "完成时限"],
+            ["1", "培育数字化服务商。", "工业和信息化部（中小企业局）", "财政部", "2021年12月底前"]]
+    line = render_table(grid)[0]
+    assert line == ("1.培育数字化服务商。（牵头单位：工业和信息化部(中小企业局)；配合单位：财政部；"
+                    "完成时限：2021年12月底前）")
+    duties = find_duties(normalize(line))
+    assert [(u.name, u.role) for u in duties.units] == [("工业和信息化部(中小企业局)", "lead"), ("财政部", "support")]
+    assert duties.text == "1.培育数字化服务商。"
+
+
 def test_metadata_tables_are_metadata():
     grid = [["索 引 号：", "000014349/2019-00003", "主题分类：", "商贸、海关、旅游\\海关"],
             ["标　　题：", "国务院关于促进综合保税区高水平开放高质量发展的若干意见"] * 2]

@@ -51,5 +51,5 @@ def test_alias_profiles_are_editable(tmp_path):
     from zhengce.index.aliases import Aliases
 
     (tmp_path / "city.tsv").write_text("# comment\n市甲局\t甲局\n", encoding="utf-8")
-    units, _ = extract_units("(责任单位:甲局)", aliases=Aliases.load(tmp_path), level="city")
-    assert names(units) == [("市甲局", "lead")]
+    units, _ = extract_units("(责任单位:甲局、市乙局)", aliases=Aliases.load(tmp_path), level="city")
+    assert names(units) == [("市甲局", "lead"), ("市乙局", "support")]
