@@ -156,7 +156,8 @@ class GroupOut(Out):
     doc_title: str | None
     date: str | None
     lead: list[str]
-    support: list[str]
+    support: list[str] = Field(description="clauses that name the unit as 配合")
+    responsible: list[str] = Field([], description="clauses that say the unit is responsible, no role stated (负责)")
 
 
 class AskResponse(Out):

@@ -7,8 +7,8 @@ arrays for what queries filter or sort by: document position, year, date as
 bytes (``YYYY-MM-DD``), passage hash (``passage.passage_hash``: the embedding cache's key).
 Each unit a clause names keeps its role, basis, collective flag and surface spelling;
 a clause keeps its deadline and page. Units are a small table
-of names with postings (unit → rows, ascending, and whether the unit leads
-there), so unit questions and unit filters never look at a clause.
+of names with postings (unit → rows, ascending, whether the unit leads there and
+whether the text states its role there), so unit questions and unit filters never look at a clause.
 
 Nothing is decoded at load: :class:`Clause` and :class:`DocMeta` objects are
 built on demand, only for the rows a response shows.
@@ -23,7 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from zhengce.index.columns import ColumnError, Ragged, Table, TextColumn, id_hashes, lookup, offsets_of
-from zhengce.index.model import BASES, KINDS, LEAD, SUPPORT, Clause, Deadline, DocMeta, Document, Unit
+from zhengce.index.model import BASES, KINDS, LEAD, LISTED, SUPPORT, Clause, Deadline, DocMeta, Document, Unit
 from zhengce.index.passage import passage_hash
 
 ROLES = (SUPPORT, LEAD)
@@ -109,15 +109,19 @@ def build_table(docs: list[Document], is_indexed) -> Table:
 
 
 def _postings(clauses, row_clause, unit_id, n_units) -> dict[str, np.ndarray]:
-    """unit → rows (ascending, once per row) and whether the unit leads in that row."""
-    rows: list[dict[int, bool]] = [{} for _ in range(n_units)]
+    """unit → rows (ascending, once per row), whether the unit leads in that row, and whether
+    the row states its role at all (a ``listed`` unit is only said to be responsible)."""
+    rows: list[dict[int, tuple[bool, bool]]] = [{} for _ in range(n_units)]
     for r, ci in enumerate(row_clause.tolist()):
         for u in clauses[ci].units:
-            lead = rows[unit_id[u.name]]
-            lead[r] = lead.get(r, False) or u.role == LEAD
+            seen = rows[unit_id[u.name]]
+            lead, stated = seen.get(r, (False, False))
+            seen[r] = (lead or u.role == LEAD, stated or u.role == LEAD or u.basis != LISTED)
     postings = Ragged.from_lists([sorted(d) for d in rows])
-    lead = np.fromiter((d[r] for d in rows for r in sorted(d)), bool, len(postings.values))
-    return {**postings.arrays("unit.rows"), "unit.lead": lead}
+    n = len(postings.values)
+    lead = np.fromiter((d[r][0] for d in rows for r in sorted(d)), bool, n)
+    stated = np.fromiter((d[r][1] for d in rows for r in sorted(d)), bool, n)
+    return {**postings.arrays("unit.rows"), "unit.lead": lead, "unit.stated": stated}
 
 
 class ClauseStore:
@@ -132,6 +136,8 @@ class ClauseStore:
         self.unit_role = t["clause.unit_role"]
         self.unit_names_col = t.text("unit.name")
         self.postings, self.lead = t.ragged("unit.rows"), t["unit.lead"]
+        # an index built before roles were told from "listed" counts every role as stated
+        self.stated = t.arrays.get("unit.stated", np.ones(len(self.lead), bool))
         self.doc_ids_col = t.text("doc.id")
         self.doc_clauses = t["doc.clauses.off"]
         self.row_clause, self.row_doc = t["row.clause"], t["row.doc"]
@@ -153,7 +159,8 @@ class ClauseStore:
         if len(self.units) != n or len(self.unit_role) != k or len(self.unit_basis) != k \
                 or len(self.unit_collective) != k or len(self.unit_surface) != k \
                 or len(self.deadlines) != n or len(self.deadline_isos) != n \
-                or len(self.lead) != len(self.postings.values) or int(self.doc_clauses[-1]) != n:
+                or len(self.lead) != len(self.postings.values) or len(self.stated) != len(self.lead) \
+                or int(self.doc_clauses[-1]) != n:
             raise ColumnError("the unit or document columns do not match the clauses")
         self._metas: dict[int, DocMeta] = {}
 
@@ -248,6 +255,11 @@ class ClauseStore:
     def unit_postings(self, u: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = int(self.postings.offsets[u]), int(self.postings.offsets[u + 1])
         return self.postings.values[lo:hi].astype(np.int64), np.asarray(self.lead[lo:hi], bool)
+
+    def unit_stated(self, u: int) -> np.ndarray:
+        """Per posting of :meth:`unit_postings`, whether the row states the unit's role."""
+        lo, hi = int(self.postings.offsets[u]), int(self.postings.offsets[u + 1])
+        return np.asarray(self.stated[lo:hi], bool)
 
     def row_ids(self, rows: Sequence[int]) -> list[str]:
         return self.ids.many(np.asarray(self.row_clause)[np.asarray(rows, np.int64)])

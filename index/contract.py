@@ -160,6 +160,10 @@ class IndexReader(Protocol):
         Unit questions and the unit directory are answered from these arrays, never by reading
         every clause of a unit."""
 
+    def unit_stated(self, name: str) -> np.ndarray:
+        """Per row of :meth:`unit_postings`, whether the clause states the unit's role (牵头 or
+        配合); false where it only says the unit is responsible ("X负责…", basis ``listed``)."""
+
     # -- retrieval -----------------------------------------------------------------------------
     def query_tokens(self, text: str) -> list[str]:
         """The index's own tokenization of a query (its dictionary, its stopwords)."""

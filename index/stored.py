@@ -147,6 +147,8 @@ class StoredIndex:
         unit = self.aliases.canonical(spelling.strip())
         if unit in self.store.unit_pos:
             return [unit]
+        if spelling.strip() in self._spellings:  # an alias without its level ("发改委" -> "省发展改革委")
+            return [self._spellings[spelling.strip()]]
         return [name for name in self.store.unit_names if unit and unit in name]
 
     @cached_property
@@ -168,6 +170,11 @@ class StoredIndex:
         if u is None:
             return EMPTY_ROWS, np.zeros(0, bool)
         return self.store.unit_postings(u)
+
+    def unit_stated(self, name: str) -> np.ndarray:
+        """Per row of :meth:`unit_postings`, whether the clause states the unit's role."""
+        u = self.store.unit_pos.get(name)
+        return np.zeros(0, bool) if u is None else self.store.unit_stated(u)
 
     def query_tokens(self, text: str) -> list[str]:
         return self.tokenizer.tokenize_query(text)

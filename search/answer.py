@@ -152,16 +152,16 @@ class Answerer:
         Groups list every clause id; citations (with excerpts) are the first ``max(k, limit)``.
         """
         idx = self.engine.index
-        rows, lead = unit_postings(idx, idx.match_units(unit))
+        rows, lead, stated = unit_postings(idx, idx.match_units(unit))
         allowed = idx.compile_filters(filters or Filters())
         if allowed is not None:
             keep = allowed[rows]
-            rows, lead = rows[keep], lead[keep]
+            rows, lead, stated = rows[keep], lead[keep], stated[keep]
         # newest first, then lead roles, then row order: arrays, never the clauses themselves
         order = np.lexsort((rows, ~lead, -idx.row_years()[rows].astype(np.int64)))
-        rows, lead = rows[order], lead[order]
+        rows, lead, stated = rows[order], lead[order], stated[order]
         ids = idx.clause_ids(rows)
-        groups = _groups(idx, rows, lead, ids)
+        groups = _groups(idx, rows, lead, stated, ids)
         shown = rows[:max(k, limit)].tolist()
         hits = self.engine.hits.build(question, shown, [1.0 if x else 0.5 for x in lead[:len(shown)].tolist()])
         n_lead = int(lead.sum())
@@ -172,9 +172,10 @@ class Answerer:
                       1.0 if len(rows) else 0.0, topic=unit, groups=groups)
 
 
-def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dict]:
-    """The rows' clause ids by document, documents in order of their first row, lead ids then
-    support ids, each in row order: one sort of arrays, one slice per document."""
+def _groups(idx, rows: np.ndarray, lead: np.ndarray, stated: np.ndarray, ids: list[str]) -> list[dict]:
+    """The rows' clause ids by document, documents in order of their first row; in each, lead
+    ids, then support ids (a stated 配合), then ids that only call the unit responsible, each in
+    row order: one sort of arrays, one slice per document and role."""
     if not len(rows):
         return []
     doc_of = np.asarray(idx.row_docs())[rows]
@@ -182,40 +183,50 @@ def _groups(idx, rows: np.ndarray, lead: np.ndarray, ids: list[str]) -> list[dic
     rank = np.empty(int(docs_in_order.max()) + 1, np.int64)
     rank[docs_in_order[np.argsort(first)]] = np.arange(len(docs_in_order))
     group = rank[doc_of]
-    order = np.lexsort((np.arange(len(rows)), ~lead, group))
+    role = np.where(lead, 0, np.where(stated, 1, 2))
+    order = np.lexsort((np.arange(len(rows)), role, group))
     ids_sorted = list(itemgetter(*order.tolist())(ids)) if len(order) > 1 else [ids[0]]
-    bounds = np.searchsorted(group[order], np.arange(len(docs_in_order) + 1))
-    mids = (bounds[:-1] + np.bincount(group, weights=lead, minlength=len(docs_in_order)).astype(np.int64))
+    n = len(docs_in_order)
+    bounds = np.searchsorted(group[order] * 3 + role[order], np.arange(3 * n + 1))
     docs = idx.documents()
     metas = [docs[d] for d in docs_in_order[np.argsort(first)].tolist()]
     return [{"doc_id": m.doc_id, "doc_title": m.cited_title, "date": m.date,
-             "lead": ids_sorted[lo:mid], "support": ids_sorted[mid:hi]}
-            for m, lo, mid, hi in zip(metas, bounds[:-1].tolist(), mids.tolist(), bounds[1:].tolist(), strict=True)]
+             "lead": ids_sorted[bounds[3 * g]:bounds[3 * g + 1]],
+             "support": ids_sorted[bounds[3 * g + 1]:bounds[3 * g + 2]],
+             "responsible": ids_sorted[bounds[3 * g + 2]:bounds[3 * g + 3]]}
+            for g, m in enumerate(metas)]
 
 
-def unit_postings(idx, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The rows naming any of ``names`` (ascending, once) and whether one of them leads there."""
-    parts = [idx.unit_postings(n) for n in names]
+def unit_postings(idx, names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows naming any of ``names`` (ascending, once), whether one of them leads there, and
+    whether one of them has its role stated there."""
+    parts = [(*idx.unit_postings(n), idx.unit_stated(n)) for n in names]
     if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, bool)
+        return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool)
     if len(parts) == 1:
-        return parts[0][0].astype(np.int64), parts[0][1].astype(bool)
+        return parts[0][0].astype(np.int64), parts[0][1].astype(bool), parts[0][2].astype(bool)
     rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    lead = np.concatenate([p[1] for p in parts]).astype(bool)
     unique, inverse = np.unique(rows, return_inverse=True)
-    any_lead = np.zeros(len(unique), bool)
-    np.logical_or.at(any_lead, inverse, lead)
-    return unique, any_lead
+    flags = []
+    for j in (1, 2):
+        any_flag = np.zeros(len(unique), bool)
+        np.logical_or.at(any_flag, inverse, np.concatenate([p[j] for p in parts]).astype(bool))
+        flags.append(any_flag)
+    return unique, flags[0], flags[1]
 
 
 def unit_directory(engine: SearchEngine) -> list[dict]:
-    """Every unit with its number of clauses as lead and as support (aliases already merged)."""
+    """Every unit with its number of clauses as lead, as support (a stated 配合), and as only
+    responsible (no role stated: "X负责…"), aliases already merged."""
     idx = engine.index
     row_docs = idx.row_docs()
     out = []
     for name in idx.unit_names():
         rows, lead = idx.unit_postings(name)
+        stated = idx.unit_stated(name)
         n_lead = int(np.count_nonzero(lead))
-        out.append({"name": name, "lead": n_lead, "support": len(rows) - n_lead,
+        n_support = int(np.count_nonzero(stated & ~lead))
+        out.append({"name": name, "lead": n_lead, "support": n_support,
+                    "responsible": len(rows) - n_lead - n_support,
                     "documents": int(len(np.unique(row_docs[rows]))), "clauses": int(len(rows))})
     return sorted(out, key=lambda e: (-e["lead"], -e["clauses"], e["name"]))

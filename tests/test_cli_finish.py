@@ -34,7 +34,7 @@ def index_dir(fake_index_dir):
 
 def test_units_table_columns_line_up(index_dir):
     lines = zc("units", "--index", index_dir, check=True).stdout.splitlines()
-    assert lines[0].split() == ["责任单位", "牵头", "配合", "文件数"]
+    assert lines[0].split() == ["责任单位", "牵头", "配合", "负责", "文件数"]
     # The counts are right-aligned: each line ends at the same display column.
     widths = {display_width(line) for line in lines}
     assert len(widths) == 1, widths

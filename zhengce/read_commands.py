@@ -152,8 +152,8 @@ def cmd_units(args: argparse.Namespace) -> int:
         if args.json:
             _print_json({"units": units})
             return 0
-        rows = [[u["name"], u["lead"], u["support"], u["documents"]] for u in units]
-        print(table(["责任单位", "牵头", "配合", "文件数"], rows, right={1, 2, 3}))
+        rows = [[u["name"], u["lead"], u["support"], u["responsible"], u["documents"]] for u in units]
+        print(table(["责任单位", "牵头", "配合", "负责", "文件数"], rows, right={1, 2, 3, 4}))
         return 0
     if not engine.index.match_units(args.name):
         print(f"error: no clause names the unit {args.name!r}", file=sys.stderr)
@@ -166,7 +166,7 @@ def cmd_units(args: argparse.Namespace) -> int:
     by_id = {h.clause.id: h.clause for h in answer.citations}
     for g in answer.groups:
         print(f"\n《{g['doc_title'] or g['doc_id']}》 {g['date'] or ''}")
-        for role, ids in (("牵头", g["lead"]), ("配合", g["support"])):
+        for role, ids in (("牵头", g["lead"]), ("配合", g["support"]), ("负责", g["responsible"])):
             for cid in ids:
                 print(f"  [{role}] {by_id[cid].heading}")
     return 0

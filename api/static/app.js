@@ -209,7 +209,7 @@ async function showUnits(name) {
         el("p", { class: "actions no-print" }, downloadLink({ unit: name }, "下载该单位责任分工表")));
       for (const g of body.groups) {
         view.append(el("div", { class: "tl-year" }, `《${g.doc_title || g.doc_id}》 ${g.date || ""}`));
-        const ids = [...g.lead, ...g.support];
+        const ids = [...g.lead, ...g.support, ...(g.responsible || [])];
         ids.filter((id) => byId[id]).forEach((id) => view.append(hitCard(byId[id])));
         const rest = ids.filter((id) => !byId[id]).length;
         if (rest) view.append(el("p", { class: "meta" }, `另有 ${rest} 条条款未展开。`));
@@ -218,10 +218,11 @@ async function showUnits(name) {
       const { units } = await api("/units");
       const rows = units.map((u) => el("tr", {},
         el("td", {}, el("a", { href: `#/units/${encodeURIComponent(u.name)}` }, u.name)),
-        el("td", {}, String(u.lead)), el("td", {}, String(u.support)), el("td", {}, String(u.documents))));
+        el("td", {}, String(u.lead)), el("td", {}, String(u.support)), el("td", {}, String(u.responsible)),
+        el("td", {}, String(u.documents))));
       view.replaceChildren(el("h2", {}, "责任单位目录"),
         el("table", { class: "units", id: "units-table" },
-          el("thead", {}, el("tr", {}, el("th", {}, "单位"), el("th", {}, "牵头"), el("th", {}, "配合"), el("th", {}, "文件数"))),
+          el("thead", {}, el("tr", {}, el("th", {}, "单位"), el("th", {}, "牵头"), el("th", {}, "配合"), el("th", {}, "负责"), el("th", {}, "文件数"))),
           el("tbody", {}, rows)));
     }
     setStatus("");

@@ -144,7 +144,7 @@ def test_precedent_and_similar(client):
 def test_units_directory_and_one_unit(client):
     units = client.get("/units").json()["units"]
     names = [u["name"] for u in units]
-    assert "市科技局" in names and all({"lead", "support", "clauses"} <= set(u) for u in units)
+    assert "市科技局" in names and all({"lead", "support", "responsible", "clauses"} <= set(u) for u in units)
     one = client.get("/units/市科技局").json()
     assert one["intent"] == "unit" and one["groups"] and one["citations"]
     assert client.get("/units/火星局").status_code == 404

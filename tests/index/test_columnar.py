@@ -50,17 +50,34 @@ def test_everything_is_memory_mapped(loaded):
 def test_unit_postings_equal_a_walk_over_the_clauses(docs, loaded):
     rows = [c for d in docs for c in d.clauses if is_indexed(c)]
     walk: dict[str, dict[int, bool]] = {}
+    stated: dict[str, dict[int, bool]] = {}
     for i, c in enumerate(rows):
         for u in c.units:
             walk.setdefault(u.name, {})
             walk[u.name][i] = walk[u.name].get(i, False) or u.role == "lead"
+            stated.setdefault(u.name, {})
+            stated[u.name][i] = stated[u.name].get(i, False) or u.role == "lead" or u.basis != "listed"
     assert loaded.unit_names() == sorted(walk)
     for name, expected in walk.items():
         got_rows, got_lead = loaded.unit_postings(name)
         assert got_rows.tolist() == sorted(expected)
         assert got_lead.tolist() == [expected[r] for r in sorted(expected)]
+        assert loaded.unit_stated(name).tolist() == [stated[name][r] for r in sorted(expected)]
         assert loaded.unit_rows(name).tolist() == sorted(expected)
+    # the seeds name units both ways: with a role ("牵头单位：…") and only as responsible
+    flags = {f for name in walk for f in loaded.unit_stated(name).tolist()}
+    assert flags == {True, False}
     assert len(loaded.unit_rows("不存在的单位")) == 0
+
+
+def test_a_store_written_before_the_stated_flag_reads_every_role_as_stated(loaded):
+    from zhengce.index.clause_store import ClauseStore
+    from zhengce.index.columns import Table
+
+    older = ClauseStore(Table({k: v for k, v in loaded.store.t.arrays.items() if k != "unit.stated"}))
+    name = loaded.unit_names()[0]
+    assert np.array_equal(older.unit_postings(0)[0], loaded.unit_postings(name)[0])
+    assert older.unit_stated(0).all() and len(older.unit_stated(0)) == len(loaded.unit_rows(name))
 
 
 def _reference_mask(docs, f: Filters) -> np.ndarray:
@@ -126,13 +143,15 @@ def test_unit_question_from_postings_equals_the_walk(loaded):
     clauses = dict(zip(rows, loaded.clauses(rows), strict=True))
     years = loaded.row_years()
     lead = {r: any(u.name == name and u.role == "lead" for u in clauses[r].units) for r in rows}
+    stated = {r: any(u.name == name and (u.role == "lead" or u.basis != "listed") for u in clauses[r].units)
+              for r in rows}
     rows.sort(key=lambda r: (-int(years[r]), not lead[r], r))
     groups: dict[str, dict] = {}
     for r in rows:
         c = clauses[r]
         g = groups.setdefault(c.doc_id, {"doc_id": c.doc_id, "doc_title": c.doc.title, "date": c.doc.date,
-                                         "lead": [], "support": []})
-        g["lead" if lead[r] else "support"].append(c.id)
+                                         "lead": [], "support": [], "responsible": []})
+        g["lead" if lead[r] else "support" if stated[r] else "responsible"].append(c.id)
     assert answer.groups == list(groups.values())
     assert [h.clause.id for h in answer.citations] == [clauses[r].id for r in rows[:50]]
     assert answer.units[0].clause_ids == [clauses[r].id for r in rows]

@@ -50,6 +50,7 @@ def test_the_clause_side_is_the_local_store_with_its_aliases_thesaurus_and_calib
     for name in local.unit_names():
         assert all(np.array_equal(a, b) for a, b in zip(milvus.unit_postings(name), local.unit_postings(name),
                                                            strict=True))
+        assert np.array_equal(milvus.unit_stated(name), local.unit_stated(name))
     assert milvus.match_units("市科学技术局") == local.match_units("市科学技术局") == ["市科技局"]
     assert milvus.unit_spellings() == local.unit_spellings() and local.unit_spellings()["市科学技术局"] == "市科技局"
     assert milvus.rewrite_query("發改委找工作") == local.rewrite_query("發改委找工作")

@@ -190,6 +190,8 @@ def test_a_unit_question_may_use_any_spelling_the_index_knows(fake_engine):
     assert (detect("人行有哪些任务", short).kind, detect("人行有哪些任务", short).unit) == (UNIT, "人民银行")
     # a unit without its level, as people say it, where only one unit answers to it
     assert spellings["科技局"] == "市科技局" and spellings["科协"] == "市科协"
+    # the unit commands take the same spellings: an alias without its level names the unit
+    assert fake_engine.index.match_units("科学技术局") == ["市科技局"] == fake_engine.index.match_units("市科学技术局")
     plain = Answerer(fake_engine).ask("科技局管什么")
     assert plain.intent == UNIT and plain.units[0].name == "市科技局"
     # …but another level before the short form names another unit, which this index lacks
@@ -206,7 +208,15 @@ def test_find_intent_answers_with_top_clause(fake_engine):
 
 def test_unit_directory_counts(fake_engine):
     units = {u["name"]: u for u in unit_directory(fake_engine)}
-    assert units["市科协"]["lead"] >= 7 and units["市科技局"]["support"] >= 10
+    assert units["市科协"]["lead"] >= 7 and units["市科技局"]["support"] + units["市科技局"]["responsible"] >= 10
+    # a unit only said to be responsible ("X负责…", no 牵头 or 配合) is counted as such, not as 配合
+    idx = fake_engine.index
+    for name, u in units.items():
+        rows, lead = idx.unit_postings(name)
+        listed = sum(all(x.basis == "listed" and x.role != "lead" for x in c.units if x.name == name)
+                     for c in idx.clauses(rows.tolist()))
+        assert (u["responsible"], u["lead"] + u["support"] + u["responsible"]) == (listed, len(rows)), name
+    assert any(u["responsible"] for u in units.values())
     assert "市科学技术局" not in units  # aliases merged
 
 
