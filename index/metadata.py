@@ -24,6 +24,9 @@ _SIGNER = re.compile(r"^(总理|国务院总理|主席|省长|市长|县长|区�
 # 文号 forms: 国发〔2019〕5号, 国办函〔2004〕36号, 国办发明电〔2018〕15号, 国令第706号.
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【](?:19|20)\d{2}[〕\])】]\s*第?\s*\d{1,4}\s*号"
                         r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号")
+# A rule's promulgation note: "(2019年9月20日九江市人民政府令第12号公布 自2019年11月1日起施行)".
+_PROMULGATED = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?P<number>(?P<issuer>[\u4e00-\u9fff]{2,14}?)"
+                          r"(?:令|令第\d{1,5}号|第\d{1,5}号令))(?:公布|发布)")
 _INDEX_NUMBER = re.compile(r"^[0-9A-Za-z]{6,}/\d{4}-\d{3,}$")
 KINDS = ("行动计划", "工作要点", "实施方案", "实施意见", "实施细则", "管理办法", "复函", "答复", "通知", "意见",
          "办法", "方案", "规划", "规定", "决定", "批复", "通报", "报告", "纲要", "公告",
@@ -238,6 +241,13 @@ def read_header(lines: list[Line], known: dict | None = None, original: str = ""
             _set(f, "doc_number", lines[i - 1].norm + text)
             info.meta_lines.update((i - 1, i))
             body_seen = max(0, body_seen - 1)
+            continue
+        if body_seen < 6 and (m := _PROMULGATED.search(text)) and text.startswith(("(", "(", m["date"][:2])):
+            # the note stays a clause of the text; its order, issuer and date are the rule's
+            if not m["number"].endswith("令"):
+                _set(f, "doc_number", m["number"])
+            _set(f, "issuer", m["issuer"])
+            _set(f, "date_published", iso_date(m["date"]))
             continue
         if body_seen < 12 and DOC_NUMBER.fullmatch(text.replace(" ", "")):
             _set(f, "doc_number", normalize_doc_number(text))

@@ -53,6 +53,9 @@ def two_lines(a: str, b: str, doc_number, c: str | None = None) -> str | None:
     title over three lines in the 公文 form: an issuer, then "关于…", then the rest
     ("河北省人民政府办公厅" / "关于加快发展银发经济增进老年人福祉" / "的实施意见")."""
     parts = (a, b) if c is None else (a, b, c)
+    if c is None and _ISSUER_LINE.match(a) and b.startswith("关于") and is_title_line(b) \
+            and not doc_number.search(b) and not re.search(r"[。;:!?]", b):
+        return a + b  # the issuer's line over a whole "关于…的通知" line, however long
     if c is not None and not (_ISSUER_LINE.match(a) and b.startswith("关于")):
         return None  # three lines only in the 公文 form: the issuer, then "关于…", then the rest
     numbered = parts[1:] if c is None else parts  # no line of the title is a 文号

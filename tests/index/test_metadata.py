@@ -215,3 +215,23 @@ def test_a_markdown_blockquote_is_read_without_its_marker():
     assert task.text.startswith("建立健全") and [u.name for u in task.units] == ["省数据局"]
     assert "> > 建立健全" in text[task.start:task.end]  # the source as read, for the citation
     assert any("价格>100元" in c.text for c in doc.clauses)  # a ">" inside a line is content
+
+
+@pytest.mark.parametrize("note", [
+    "（2019年9月10日九江市人民政府第35次常务会议通过　2019年9月20日九江市人民政府令第12号公布　自2019年11月1日起施行）",
+    "> 2019年9月20日九江市人民政府令第12号公布，自2019年11月1日起施行。",
+])
+def test_a_rules_promulgation_note_gives_its_order_issuer_and_date(note):
+    """The note under a rule's title names the government's order, the issuer and the day it was
+    published; the note stays in the text, where it is cited."""
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text(f"九江市食品小作坊登记管理办法\n{note}\n第一章　总则\n第一条　为了加强管理，制定本办法。\n", "rule")
+    meta = doc.meta
+    assert (meta.doc_number, meta.issuer, meta.date, meta.year) == ("九江市人民政府令第12号", "九江市人民政府",
+                                                                    "2019-09-20", 2019)
+    assert meta.title == "九江市食品小作坊登记管理办法"
+    assert any("令第12号公布" in c.text for c in doc.clauses)
+    # a date and an order in running text are not the notice's
+    body = parse_text("关于某事的通知\n一、总体要求\n各地要落实2019年9月20日省人民政府令第3号公布的办法。\n", "body").meta
+    assert body.doc_number is None and body.date_published is None

@@ -63,6 +63,21 @@ def test_chain_masthead_is_the_issuer_not_the_title_nor_a_clause():
     assert (bare.meta.title, bare.meta.title_source) == ("m2", "file")
 
 
+def test_chain_issuer_line_over_a_long_title_line():
+    """The issuer on its own line over a "关于印发《…》的通知" line longer than a wrapped title's
+    half: one title, and the issuer's line is no clause."""
+    doc = parse_text("湖南省人民政府办公厅\n关于印发《湖南省促进民营经济高质量发展三年行动实施方案（2023—2025年）》的通知\n"
+                     "湘政办发〔2023〕21号\n各市州人民政府：\n现印发给你们，请认真组织实施。\n湖南省人民政府办公厅\n"
+                     "2023年6月12日\n", "long")
+    assert doc.meta.title == ("湖南省人民政府办公厅关于印发《湖南省促进民营经济高质量发展三年行动实施方案(2023—2025年)》"
+                              "的通知")
+    assert doc.meta.issuer == "湖南省人民政府办公厅"
+    assert not any(c.text == "湖南省人民政府办公厅" for c in doc.clauses)
+    # an issuer's line over a sentence is no title
+    other = parse_text("湖南省人民政府办公厅\n关于做好工作，请各地认真落实。\n一、总体要求\n做好工作。\n", "s")
+    assert not (other.meta.title or "").startswith("湖南省人民政府办公厅关于")
+
+
 def test_chain_ends_in_the_file_name_marked_as_such(seed_docs):
     # A first line shaped like a file name is not a heading.
     doc = parse_text("文件003_通知\n一、总体要求\n内容。\n", "f", file="/x/文件003_通知.txt")
