@@ -242,7 +242,7 @@ def read_header(lines: list[Line], known: dict | None = None, original: str = ""
             info.meta_lines.update((i - 1, i))
             body_seen = max(0, body_seen - 1)
             continue
-        if body_seen < 6 and (m := _PROMULGATED.search(text)) and text.startswith(("(", "(", m["date"][:2])):
+        if body_seen < 6 and (m := _PROMULGATED.search(text)) and text.startswith(("(", m["date"][:2])):
             # the note stays a clause of the text; its order, issuer and date are the rule's
             if not m["number"].endswith("令"):
                 _set(f, "doc_number", m["number"])
