@@ -252,14 +252,16 @@ class ClauseStore:
     def doc_clauses_range(self, d: int) -> range:
         return range(int(self.doc_clauses[d]), int(self.doc_clauses[d + 1]))
 
+    def _postings_of(self, u: int) -> slice:
+        return slice(int(self.postings.offsets[u]), int(self.postings.offsets[u + 1]))
+
     def unit_postings(self, u: int) -> tuple[np.ndarray, np.ndarray]:
-        lo, hi = int(self.postings.offsets[u]), int(self.postings.offsets[u + 1])
-        return self.postings.values[lo:hi].astype(np.int64), np.asarray(self.lead[lo:hi], bool)
+        span = self._postings_of(u)
+        return self.postings.values[span].astype(np.int64), np.asarray(self.lead[span], bool)
 
     def unit_stated(self, u: int) -> np.ndarray:
         """Per posting of :meth:`unit_postings`, whether the row states the unit's role."""
-        lo, hi = int(self.postings.offsets[u]), int(self.postings.offsets[u + 1])
-        return np.asarray(self.stated[lo:hi], bool)
+        return np.asarray(self.stated[self._postings_of(u)], bool)
 
     def row_ids(self, rows: Sequence[int]) -> list[str]:
         return self.ids.many(np.asarray(self.row_clause)[np.asarray(rows, np.int64)])

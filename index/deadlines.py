@@ -32,7 +32,7 @@ _LABEL_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月)?$")
 _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
 _QUARTER = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成)?")
 # A period's end ("（2月20日—3月10日）", "2024年3月1日至4月30日"): due on its last day.
-_RANGE = re.compile(r"(?:(?P<y0>(?:19|20)\d{2})年)?\d{1,2}月\d{1,2}日?\s*(?:—|–|-|~|～|至|到)\s*"
+_RANGE = re.compile(r"(?:(?P<y0>(?:19|20)\d{2})年)?(?P<m0>\d{1,2})月\d{1,2}日?\s*(?:—|–|-|~|～|至|到)\s*"
                     r"(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Running text: only phrases that say "by" (前) or "done" (完成).
@@ -72,8 +72,8 @@ def parse_deadline(raw: str, default_year: int | None = None, strict: bool = Tru
     period = _RANGE.fullmatch(text)
     if period:
         year = int(period["y"] or period["y0"] or 0) or default_year
-        month = period["m"] or re.match(r"(?:(?:19|20)\d{2}年)?(\d{1,2})月", text)[1]
-        return Deadline(text, f"{year:04d}-{int(month):02d}-{int(period['d']):02d}" if year else None)
+        month = int(period["m"] or period["m0"])  # "3月1日-15日": the period's own month
+        return Deadline(text, f"{year:04d}-{month:02d}-{int(period['d']):02d}" if year else None)
     for pattern in (_FULL_DATE, _MONTH_END, _YEAR_END, _HALF, _QUARTER):
         m = pattern.search(text)
         if not m or (strict and len(text) - (m.end() - m.start()) > 4):

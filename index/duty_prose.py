@@ -27,6 +27,7 @@ from zhengce.index.units import (
     is_generic,
     list_names,
     looks_like_unit,
+    points_back,
     split_list,
     with_level_of,
 )
@@ -91,8 +92,6 @@ _WITH = re.compile(r"(?P<list>[^,。;]+?)(?:等(?:有关|相关)?(?:部门|单�
 _TASK_START = re.compile(r"(?:制定|研究|出台|建立|开展|推进|做好|加强|组织|完善|实施|落实|编制|印发|抓紧|加快|"
                          r"统筹|共同|联合|进一步|支持|指导|配合|协助|协调|督促|推动|负责|牵头|确定|另行|提出|"
                          r"发布|修订|起草|审查|办理|设立|按照|根据|围绕|及时|定期|积极|认真|切实|全面|对|在|于|做|抓)")
-# Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
-_DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
 _ROLE_WORD = r"(?P<role>主管单位|主管部门|主管机关|登记管理机关|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门)"
 _COMPETENT = re.compile(rf"^(?:明确|确定|指定|由)?(?P<list>[^,。;]{{2,40}}?)(?:是|为)[^,。;]{{0,40}}?的?{_ROLE_WORD}$")
 _ROLE_FIRST = re.compile(rf"^{_ROLE_WORD}(?:是|为)(?P<list>[^,。;]{{2,60}})$")  # "责任单位为省生态环境厅"
@@ -118,7 +117,7 @@ _EVERY = re.compile(r".各(?:部门|单位|地区?|机构)$")  # "全市各部�
 def _named(body: str) -> list[str]:
     """Unit names of a subject or agent phrase; a bare "各部门" or "各地区" names nobody."""
     names = list_names(body)
-    if not names or not all(looks_like_unit(n) and not _DEICTIC.match(n) and not _CLAUSE_WORDS.search(n)
+    if not names or not all(looks_like_unit(n) and not points_back(n) and not _CLAUSE_WORDS.search(n)
                             for n in names):
         return []
     return [n for n in names if not is_generic(n) and not _BARE.match(n) and not _EVERY.search(n)

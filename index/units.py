@@ -65,6 +65,15 @@ def is_collective(name: str) -> bool:
     return bool(_COLLECTIVE.search(name))
 
 
+# Words that open a phrase naming no particular unit ("本单位", "该委员会", "上述部门").
+_DEICTIC = re.compile(r"^(?:本|该|其|此|这|上述|前款)")
+
+
+def points_back(name: str) -> bool:
+    """"本单位", "其管委会", "上述部门": a phrase pointing back at a unit named elsewhere."""
+    return bool(_DEICTIC.match(name))
+
+
 def is_generic(name: str) -> bool:
     """"有关部门", "相关单位", "主管单位": no unit at all, only a word for others or for a role."""
     return bool(_GENERIC_TAIL.match(name))
@@ -183,7 +192,6 @@ _JOIN = re.compile(r"以及|和|及|与")
 # A level that the second of two joined departments shares ("县级以上人民政府X主管部门和Y主管部门").
 _LEVEL_HEAD = re.compile(r"^(?P<level>.*?(?:人民政府|国务院))(?=.*(?:部门|机关|机构)$)")
 _OTHERS = re.compile(r"^其他(?:有关|相关)?(?:部门|单位|机构|方面)$")
-_POINTING_BACK = re.compile(r"^(?:其|该|本|此|上述)")
 _OWN_LEVEL = re.compile(r"^(?:国务院|国家|中央|中共|各|省|乡|镇|(?:市|县|区)(?!场|域|级))|政府")
 
 
@@ -204,7 +212,7 @@ def split_joined(items: list[str]) -> list[str]:
             if is_generic(right) or _OTHERS.match(right):
                 item = left
                 break
-            if is_collective(right) or _POINTING_BACK.match(right):
+            if is_collective(right) or points_back(right):
                 break
             out.append(left)
             item = with_level_of(left, right)
