@@ -12,7 +12,10 @@ Like an analyzer chain, the types are small named rules tried in order (``RULES`
 whose ``asks`` pattern matches the question decides, so "多少周岁" is an age before it is a span
 and "几月份" a date before it is a span. A 几 or 多少 that holds a counter ("几种", "多少家") or
 sits inside a phrase ("未来几年", "十几年来") asks for no amount; a bare count ("多少个") is not
-typed at all, since almost any clause holds a number. ``states`` is deliberately loose (an
+typed at all, since almost any clause holds a number. A question that pins a year ("2017年…目标是
+多少") also asks that the stating clause be about that year: the clause, its notice's title or its
+date must name the year or a span of years holding it ("2024—2026年"), so a question about a year
+no notice covers is not answered from another year's figures. ``states`` is deliberately loose (an
 amount with 元 or a percentage, "免费", "标准另行制定"; a number with a time unit, "当场",
 "每学期"…): a rule may only refuse a question whose cited clauses hold no expression of the
 kind at all. Questions and clauses are both read normalized (NFKC, traditional → simplified:
@@ -27,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zhengce.index.thesaurus import normalize_query
 from zhengce.search.intent import FIND, is_draft_clause
@@ -51,6 +54,7 @@ class AnswerType:
     missing: str  # what the refusal says is not stated: "未写明{missing}"
     asks: re.Pattern
     states: re.Pattern
+    years: tuple[int, ...] = ()  # years the question pins: a stating text must name each one
 
 
 def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
@@ -60,6 +64,7 @@ def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
 RULES: tuple[AnswerType, ...] = (
     _rule("money", "金额",
           r"多少钱|多少(?![家个人名户项所])(?:[^，。？?\s]{0,6}?)(?:补贴|补助|奖金|资金|工资|费用|钱)"
+          r"|多少(?:亿|万)元?(?=[？?，,。！!\s]|$)"
           r"|(?:费|金|价格?|价钱|补贴|补助|资助|奖励|工资|待遇|租金|收费)(?:标准)?"
           r"(?:是|有|要|为|大概|大约|一般)?(?:多少|几)" + _NOT_AMOUNT,
           _NUM + r"+(?:\.\d+)?\s*(?:元|万元|亿元|千元|百元)|[0-9.]+\s*%|百分之|免费|不收费|减免|全额|据实"
@@ -77,7 +82,8 @@ RULES: tuple[AnswerType, ...] = (
           r"(?:(?<![0-9])[0-9]{1,3}|[一二三四五六七八九十两半]+)\s*(?:个)?(?:工作日|日|天|月|年|周|小时)"
           r"|每(?:年|季度|月|周|半年|两年|三年|五年|学期|旬)|季度|学期|定期|长期|永久|当场|即时|当日|立即"
           r"|次月|次年|期间|有效期|至\d{4}年"),
-    _rule("share", "比例", r"(?:比例|占比|百分比)[^，。？?]{0,6}(?:多少|几)|百分之几|多少成|几成",
+    _rule("share", "比例", r"(?:比例|占比|百分比|比重)[^，。？?]{0,6}(?:多少|几|多大)|百分之几|多少成|几成"
+          r"|(?:多大|多少|什么)的?(?:比例|比重|占比)",
           r"[0-9.]+\s*[%‰]|百分之|千分之|个百分点|" + _NUM + r"+成|" + _NUM + r"+分之"
           r"|\d+\s*[:：∶比]\s*\d+|一半|半数|全部|全额|全覆盖"),
     _rule("subsidy", "补贴",
@@ -92,28 +98,60 @@ RULES: tuple[AnswerType, ...] = (
 )
 
 
+# A year a question pins ("2017年", "1998年的"), and a span of years a clause covers ("2024—2026年",
+# "2021年至2023年"): read after NFKC, so full-width digits count.
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
+_YEAR_SPAN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*((?:19|20)[0-9]{2})(?![0-9])")
+# Only a year: the question asks for no kind the rules know, but for that year's matter.
+_ANY = _rule("year", "情况", r"(?!)", r"")
+
+
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, or None when it asks for none the rules know."""
     q = normalize_query(question)
     return next((rule for rule in RULES if rule.asks.search(q)), None)
 
 
+def pinned_years(question: str) -> tuple[int, ...]:
+    """The years ``question`` names ("2017年" → 2017), in order, once each."""
+    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(normalize_query(question))))
+
+
+def names_year(year: int, text: str) -> bool:
+    """Whether ``text`` names ``year`` or a span of years that holds it."""
+    if str(year) in text:
+        return True
+    return any(int(a) <= year <= int(b) for a, b in _YEAR_SPAN.findall(text))
+
+
 def question_type(question: str, intent: str) -> AnswerType | None:
-    """The kind of fact a question of ``intent`` asks for: only find questions are typed (a duty
-    question asks for units, a draft clause asks nothing)."""
-    return asked_type(question) if intent == FIND and not is_draft_clause(question) else None
+    """The kind of fact a question of ``intent`` asks for, with the years it pins: only find
+    questions are typed (a duty question asks for units, a draft clause asks nothing)."""
+    if intent != FIND or is_draft_clause(question):
+        return None
+    rule, years = asked_type(question), pinned_years(question)
+    if not years:
+        return rule
+    rule = rule or _ANY
+    return replace(rule, years=years, missing="、".join(f"{y}年" for y in years) + f"的{rule.missing}")
 
 
 def evidence(clause) -> str:
-    """What a clause offers as an answer: its title, its text and its notice's date."""
-    date = clause.doc.date if clause.doc is not None else None
-    return f"{clause.title} {clause.text} {date or ''}"
+    """What a clause offers as an answer: its title, its text, its notice's title and date."""
+    doc = clause.doc
+    title, date = (doc.title, doc.date) if doc is not None else (None, None)
+    return f"{clause.title} {clause.text} {title or ''} {date or ''}"
+
+
+def _stated(rule: AnswerType, text: str) -> bool:
+    return bool(rule.states.search(text)) and all(names_year(y, text) for y in rule.years)
 
 
 def states(rule: AnswerType, texts: Iterable[str]) -> bool:
-    """Whether any of ``texts`` (see :func:`evidence`) states a fact of ``rule``'s kind."""
+    """Whether any of ``texts`` (see :func:`evidence`) states a fact of ``rule``'s kind (of the
+    years the question pins, when it pins any)."""
     texts = [unicodedata.normalize("NFKC", t) for t in texts]
-    if any(rule.states.search(t) for t in texts):
+    if any(_stated(rule, t) for t in texts):
         return True
     # Traditional → simplified only before refusing: most clauses state the fact as read.
-    return any(rule.states.search(normalize_query(t)) for t in texts)
+    return any(_stated(rule, normalize_query(t)) for t in texts)

@@ -11,9 +11,10 @@ with the weights and threshold the index was built with (its manifest's ``answer
   of the index's own background;
 * ``agreement`` — BM25 and dense agree on the top clause (1), overlap in their top five (0.5);
 * ``answer_type`` — only for a question that asks for a kind of fact (an amount, a time span, a
-  procedure…, :mod:`zhengce.search.answer_type`): 1 when one of the top two clauses states
-  one, else 0. It is a veto, not a weight: a question whose clauses state no fact of the kind
-  it asks for is refused whatever its confidence ("未写明金额").
+  procedure…, or a year's matter, :mod:`zhengce.search.answer_type`): 1 when the top clause
+  (``ANSWER_TYPE_TOP``) states one, else 0. It is a veto, not a weight: a question whose clause
+  states no fact of the kind it asks for is refused whatever its confidence ("未写明金额",
+  "未写明2017年的金额").
 
 The top scores are taken from the retrieval the answer already ran when it has them. An index
 built before the signals answers with its stored formula (``LegacyCalibration``).
@@ -32,9 +33,11 @@ from zhengce.search.engine import Ranked, SearchEngine
 COVERAGE_TOP = 3
 AGREEMENT_TOP = 5
 # How many top clauses the answer-type check reads: chosen by 5-fold CV on the dev split
-# (``python -m zhengce.eval.answer_type_cv``; 2 in four of five folds, held-out balanced accuracy
-# 0.956; 1 refuses as many on dev, 3 one dev unanswerable fewer; eval/ABLATION.md Round 8).
-ANSWER_TYPE_TOP = 2
+# (``python -m zhengce.eval.answer_type_cv``; Round 11, on 236 dev questions with 58 unanswerables:
+# 1 in four of five folds, held-out balanced accuracy 0.934 ± 0.024; the top clause alone refuses
+# 0.914 of the dev unanswerables, two 0.897, at the same 0.029 of answerable ones. It was 2 on
+# the 36 unanswerables before, eval/ABLATION.md Round 8).
+ANSWER_TYPE_TOP = 1
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from zhengce.index.corpus import parse_text
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index
 from zhengce.search.answer import Answerer
-from zhengce.search.answer_type import RULES, asked_type, question_type, states
+from zhengce.search.answer_type import RULES, asked_type, names_year, pinned_years, question_type, states
 from zhengce.search.answerability import Answerability
 from zhengce.search.engine import SearchEngine
 from zhengce.search.intent import DUTY, FIND
@@ -30,6 +30,10 @@ from zhengce.search.intent import DUTY, FIND
     ("年满多少周岁可以申请", "age"),  # an age before a span
     ("每年几月份开始申报", "when"),  # a date before a span
     ("住房公积金几年可以提取一次", "span"),  # 金 then 几年: a span, not an amount
+    ("技术合同成交额目标是多少亿？", "money"),  # 多少亿 at the end: an amount
+    ("研发费用加计扣除按多大比例在税前扣除", "share"),
+    ("技术转移项目按交易额的多少比例给支持", "share"),
+    ("制造业研发投入占全社会研发投入的比重目标是多少", "share"),
 ])
 def test_a_question_asks_for_one_kind_of_fact(question, kind):
     rule = asked_type(question)
@@ -52,6 +56,7 @@ def test_a_question_asks_for_one_kind_of_fact(question, kind):
     "任何时候都可以申请吗",  # 任何时 is no 何时
     "申请条件有哪些",  # who qualifies, not how to apply
     "多少年轻人返乡创业",
+    "引进多少万人才",  # 多少万 before a counter: a count
 ])
 def test_questions_that_ask_for_no_typed_fact(question):
     assert asked_type(question) is None
@@ -93,6 +98,32 @@ def test_whether_a_clause_states_a_fact_of_a_kind(kind, text, stated):
     assert states(_rule(kind), [text]) is stated
 
 
+def test_a_question_pins_the_years_it_names():
+    assert pinned_years("郑州２０１７年科技工作要点定的目标是多少") == (2017,)  # full-width digits
+    assert pinned_years("2015年和2024年对科技金融的要求, 2015年") == (2015, 2024)
+    assert pinned_years("未来几年的发展目标") == () and pinned_years("第2017号文件") == ()
+    assert names_year(2025, "《三年行动计划(2024—2026年)》") and names_year(2022, "2021年至2023年持续推进")
+    assert not names_year(2027, "2024-2026年") and not names_year(2017, "到2020年达到300亿元")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("2017年技术合同成交额目标是多少亿", "2017年的金额"),  # a kind and a year
+    ("2018年國家自然科學獎一等獎是哪個項目", "2018年的情况"),  # a year alone
+])
+def test_a_find_question_that_pins_a_year_is_typed_by_it(question, missing):
+    rule = question_type(question, FIND)
+    assert rule is not None and rule.missing == missing
+    assert question_type(question, DUTY) is None  # only find questions are typed
+
+
+def test_a_clause_of_another_year_does_not_state_the_asked_years_fact():
+    rule = question_type("2017年技术合同成交额目标是多少亿", FIND)
+    assert not states(rule, ["到2020年，技术合同成交额达到300亿元。"])  # the amount of another year
+    assert not states(rule, ["2017年全面完成科技工作目标任务。"])  # the year, but no amount
+    assert states(rule, ["2017年技术合同成交额达到200亿元。"])
+    assert states(rule, ["2016—2018年，技术合同成交额每年增长10亿元。"])  # a span holding the year
+
+
 PRIZE = "关于设立郑州市青年科技奖的通知\n一、设立郑州市青年科技奖。每年评选一次，表彰在科技创新中作出突出贡献的青年科技人员。\n"
 PRIZE_WITH_AMOUNT = ("关于设立郑州市青年科技奖的通知\n"
                      "一、设立郑州市青年科技奖。每年评选一次，每人奖金10万元，表彰在科技创新中作出突出贡献的青年科技人员。\n")
@@ -117,6 +148,16 @@ def test_a_question_is_refused_when_no_top_clause_states_what_it_asks(seed_docs)
     answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
     assert not answer.answerable and "未写明金额" in answer.answer
     assert answer.citations and answer.citations[0].clause.doc_id == "prize_notice"
+
+
+def test_a_question_about_a_year_no_notice_covers_is_refused(seed_docs):
+    """The prize notice states an amount, but of 2020: a 2017 question is not answered from it."""
+    engine = _engine(seed_docs, PRIZE_WITH_AMOUNT.replace("每人奖金10万元", "2020年起每人奖金10万元"))
+    answerer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0)))
+    refused = answerer.ask("2017年郑州市青年科技奖奖金有多少")
+    assert not refused.answerable and "未写明2017年的金额" in refused.answer
+    answered = answerer.ask("2020年郑州市青年科技奖奖金有多少")
+    assert answered.answerable and answered.citations[0].clause.doc_id == "prize_notice"
 
 
 def test_the_same_question_is_answered_when_a_clause_states_the_amount(seed_docs):
