@@ -4,9 +4,12 @@ A question can name a matter the notices do discuss and still ask for something 
 says: "国家最高科学技术奖奖金有多少" finds the decision that awards the prize, which names no
 amount; "科技创新券怎么申领" finds clauses on innovation policy that describe no procedure.
 Shared words cannot tell these apart from answerable questions, so the answerability judgement
-(:mod:`zhengce.search.answerability`) also asks: if the question asks for an amount of money, an
-age, a date, a time span, a share, a subsidy or a procedure, does one of the clauses it would
-cite state one?
+(:mod:`zhengce.search.answerability`) also asks: if the question asks for an amount of money (a
+limit's too: "限值各是多少"), an age, a date, a time span, a share, how something is graded or
+staged ("等级怎么划分", "分哪几个阶段"), a way to get in touch ("咨询电话是多少"), a subsidy
+or a procedure, does one of the clauses it
+would cite state one? A grade the question names itself ("三级医院") is no division: the clause
+must say how ("分为…", "分三个阶段", "优秀、良好…").
 
 Like an analyzer chain, the types are small named rules tried in order (``RULES``); the first
 whose ``asks`` pattern matches the question decides, so "多少周岁" is an age before it is a span
@@ -39,6 +42,7 @@ _NUM = r"[0-9一二三四五六七八九十百千万两〇零半]"
 _SUBSIDY = r"(?:补贴|补助|资助|奖励|奖补|贴息|优惠|补偿|扶持资金)"
 _PROCEDURE_WORDS = "申请|申领|申报|办理|领取|登记|报名|认定|注册"
 _PROCEDURE = f"(?:{_PROCEDURE_WORDS})"
+_GRADE = r"(?:类|级|档|等(?![部单])|种|阶段|批|步|层次)"
 # After 几/多少: a counter or a time word makes it a count or a span, not an amount
 # ("基金有几种…", "公积金几年可以提取一次", "多少家企业拿到补贴").
 _NOT_AMOUNT = r"(?!\s*(?:个|家|种|项|类|次|支|档|等|名|人|户|批|所|条|年|月|天|日|号|周|期|轮|倍))"
@@ -64,11 +68,11 @@ def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
 RULES: tuple[AnswerType, ...] = (
     _rule("money", "金额",
           r"多少钱|多少(?![家个人名户项所])(?:[^，。？?\s]{0,6}?)(?:补贴|补助|奖金|资金|工资|费用|钱)"
-          r"|多少(?:亿|万)元?(?=[？?，,。！!\s]|$)"
-          r"|(?:费|金|价格?|价钱|补贴|补助|资助|奖励|工资|待遇|租金|收费)(?:标准)?"
+          r"|多少(?:亿|万)元?(?=[？?，,。！!\s]|$)|(?:限额|限值|额度)[^，。？?]{0,6}?(?:是|有|为)?(?:多少|几)"
+          r"|(?:费|金|价格?|价钱|补贴|补助|资助|奖励|工资|待遇|租金|收费|罚款)(?:标准)?"
           r"(?:是|有|要|为|大概|大约|一般)?(?:多少|几)" + _NOT_AMOUNT,
           _NUM + r"+(?:\.\d+)?\s*(?:元|万元|亿元|千元|百元)|[0-9.]+\s*%|百分之|免费|不收费|减免|全额|据实"
-          r"|免收|免交|免缴|不收取|零收费|无偿"
+          r"|免收|免交|免缴|不收取|零收费|无偿|倍以[上下]"
           r"|(?:标准|价格|费用|数额|金额|收费)[^。；,，]{0,8}(?:由|按|参照|根据|实行|见|另行|执行|确定|核定)"),
     _rule("age", "年龄", r"多少周?岁|几周?岁|多大岁数|(?:年龄|年纪)[^，。？?]{0,6}(?:多少|多大|几)",
           _NUM + r"+\s*周?岁|\d{4}年[^。；]{0,8}(?:以后|之后|以前|之前)出生|退休年龄|成年"),
@@ -86,6 +90,17 @@ RULES: tuple[AnswerType, ...] = (
           r"|(?:多大|多少|什么)的?(?:比例|比重|占比)",
           r"[0-9.]+\s*[%‰]|百分之|千分之|个百分点|" + _NUM + r"+成|" + _NUM + r"+分之"
           r"|\d+\s*[:：∶比]\s*\d+|一半|半数|全部|全额|全覆盖"),
+    _rule("grades", "划分",
+          r"(?:怎么|如何|怎样)(?:划分|分类|分级|分档|分等)|分(?:为|成)?(?:哪|几)(?:几)?(?:个)?" + _GRADE
+          + r"|(?:等级|类别|档次|等次)(?:是)?(?:怎么|如何|怎样)(?:分|定|确定|评定)",
+          r"分为|分成|划分为|分" + _NUM + r"+\s*(?:个)?" + _GRADE + r"|" + _NUM
+          + r"+\s*个(?:等级|类别|档次|等次|阶段|批次|层次)|第" + _NUM + r"+\s*(?:个)?(?:阶段|批|步)"
+          + r"|[A-E]级|优秀|合格|良好|等次"),
+    _rule("contact", "联系方式",
+          r"(?:电话|热线|联系方式|邮箱|网址|地址)(?:号码)?(?:是|为)?(?:多少|什么|哪|几)|联系(?:谁|人是)"
+          r"|(?:打|拨)(?:什么|哪个|几号)电话",
+          r"\d{3,4}\s*[-－—]\s*\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)123\d\d(?!\d)|电话|热线|网址"
+          r"|www\.|https?://|\.gov\.cn|邮箱|@|地址|联系人|联系方式"),
     _rule("subsidy", "补贴",
           _SUBSIDY + r"吗|有没有" + _SUBSIDY + r"|(?:什么|哪些)" + _SUBSIDY + r"|补不补|给不给(?:钱|补贴)",
           r"补贴|补助|资助|奖励|奖补|贴息|减免|优惠|补偿|代偿|专项资金|资金支持|财政支持|给予[^。；]{0,8}支持"

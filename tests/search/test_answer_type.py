@@ -34,6 +34,14 @@ from zhengce.search.intent import DUTY, FIND
     ("研发费用加计扣除按多大比例在税前扣除", "share"),
     ("技术转移项目按交易额的多少比例给支持", "share"),
     ("制造业研发投入占全社会研发投入的比重目标是多少", "share"),
+    ("单次交易限值和年度交易限值各是多少", "money"),  # a limit's amount
+    ("首贷额度最高多少", "money"),
+    ("考核结果等级是怎么划分的", "grades"),
+    ("清理整顿分哪几个阶段", "grades"),
+    ("补贴分几档", "grades"),
+    ("科技创新券的咨询电话是多少", "contact"),
+    ("申报网址是什么", "contact"),
+    ("违规使用资金罚款多少", "money"),
 ])
 def test_a_question_asks_for_one_kind_of_fact(question, kind):
     rule = asked_type(question)
@@ -57,6 +65,10 @@ def test_a_question_asks_for_one_kind_of_fact(question, kind):
     "申请条件有哪些",  # who qualifies, not how to apply
     "多少年轻人返乡创业",
     "引进多少万人才",  # 多少万 before a counter: a count
+    "有哪几个部门负责",  # a list of units, not grades
+    "申请材料有哪几类",  # what to bring, not how a thing is graded
+    "12345热线归哪个部门统筹管理",  # who runs the hotline, not its number
+    "政府网站要不要建外文版",
 ])
 def test_questions_that_ask_for_no_typed_fact(question):
     assert asked_type(question) is None
@@ -93,6 +105,14 @@ def _rule(name):
     ("subsidy", "符合条件的可以即征即退。", True),
     ("procedure", "登录政务服务网填报。", True),
     ("procedure", "持身份证到社区服务中心领取。", True),
+    ("grades", "考核结果分为优秀、良好、合格、不合格四个等次。", True),
+    ("grades", "整顿工作分三个阶段进行。", True),
+    ("grades", "补贴按企业规模分档给予。", False),  # graded, but not said how
+    ("grades", "对三级公立医院实施绩效考核。", False),  # a grade named is no division
+    ("contact", "咨询电话：0371-12345678。", True),
+    ("contact", "登录www.example.gov.cn在线申报。", True),
+    ("contact", "由市科技局负责受理咨询。", False),
+    ("money", "处违法所得1倍以上3倍以下罚款。", True),
 ])
 def test_whether_a_clause_states_a_fact_of_a_kind(kind, text, stated):
     assert states(_rule(kind), [text]) is stated
@@ -165,3 +185,14 @@ def test_the_same_question_is_answered_when_a_clause_states_the_amount(seed_docs
     answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
     assert answer.answerable and answer.signals["answer_type"] == 1.0
     assert answer.citations[0].clause.doc_id == "prize_notice"
+
+
+def test_a_contact_question_is_answered_only_by_a_clause_that_gives_one(seed_docs):
+    """The prize notice names no telephone: "咨询电话是多少" is refused until a clause gives one."""
+    question = "郑州市青年科技奖的咨询电话是多少"
+    engine = _engine(seed_docs, PRIZE)
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(question)
+    assert not answer.answerable and "未写明联系方式" in answer.answer
+    engine = _engine(seed_docs, PRIZE.replace("青年科技人员。", "青年科技人员。咨询电话：0371-67188888。"))
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(question)
+    assert answer.answerable and answer.citations[0].clause.doc_id == "prize_notice"
