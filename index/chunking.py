@@ -280,7 +280,8 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
                                     or (deadline and only_time_label(text))):
                 task = _closed_task(top, items)
                 task.units = merge_units(task.units + units)
-                task.deadline = task.deadline or deadline
+                # a time label line says when the task is due, over a time its text mentions
+                task.deadline = deadline if deadline and only_time_label(text) else task.deadline or deadline
                 if task is top and top.parent is not None:
                     items[id(top.parent)][1] = True
                 continue

@@ -30,7 +30,7 @@ _YEAR_END = re.compile(r"(?:(?:(?P<y>(?:19|20)\d{2})年|今年|本年)(?:底|年
 # A time label's value may be a bare year or month ("完成时限：2026年", "完成时限：2025年6月"): by its end.
 _LABEL_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?:(?P<m>\d{1,2})月)?$")
 _HALF = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<h>上半年|年中|下半年)(?:前)?(?:完成)?")
-_QUARTER = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成)?")
+_QUARTER = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?:第)?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成)?")
 # A period's end ("（2月20日—3月10日）", "2024年3月1日至4月30日"): due on its last day.
 _RANGE = re.compile(r"(?:(?P<y0>(?:19|20)\d{2})年)?(?P<m0>\d{1,2})月\d{1,2}日?\s*(?:—|–|-|~|～|至|到)\s*"
                     r"(?:(?P<y>(?:19|20)\d{2})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
@@ -39,7 +39,8 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 _IN_TEXT = re.compile(
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|年底|上半年|下半年|第?[一二三四1-4]季度(?:末|底)?)?"
     r"(?:前|之前)(?:完成)?"
-    r"|(?:今年|本年)(?:底|年底)(?:前|之前)(?!后)(?:完成)?"
+    r"|(?:(?:19|20)\d{2}年第?[一二三四1-4]季度(?:末|底)?完成)"
+    r"|(?:(?:今年|本年)(?:底|年底)|(?<![\d今本])年底)(?:前|之前)(?!后)(?:完成)?"
     r"|(?:(?:19|20)\d{2}年|(?<!每年)(?<!每年\d))\d{1,2}月底(?:前)?完成)"
 )
 _NUMBER = r"[\d一二两三四五六七八九十百]+"
@@ -51,7 +52,9 @@ _RELATIVE = re.compile(r"(?:自|从|在)[^,;。:]{1,20}?之日起" + _NUMBER + r
                        r"|(?:在|于)?" + _NUMBER + r"个?(?:工作日|自然日|日|天)(?:以内|内)")
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*"
                          r"(?P<v>[^;。\n)】]+?)(?=\s+[\u4e00-\u9fff]{2,8}:|(?:牵头|配合|责任)[\u4e00-\u9fff]{0,4}:|[;。\n)】]|$)")
-_PAREN = re.compile(r"\(([^()]*)\)")
+_PAREN = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")  # one level of brackets inside ("各市(州)")
+# A sentence's own closing words: "…配合,长期坚持。" says the task never ends.
+_ONGOING_TAIL = re.compile(r"[,;](长期坚持|长期推进)(?=[。;]|$)")
 
 
 def _last_day(year: int, month: int) -> str | None:
@@ -119,5 +122,8 @@ def find_deadline(norm_text: str, default_year: int | None = None) -> Deadline |
     m = _IN_TEXT.search(norm_text)
     if m:
         return parse_deadline(m.group(0), default_year, strict=False)
+    m = _ONGOING_TAIL.search(norm_text)
+    if m:
+        return Deadline(m[1], None, True)
     found = [m for m in (_RECURRING.search(norm_text), _RELATIVE.search(norm_text)) if m]
     return Deadline(min(found, key=lambda m: m.start()).group(0)) if found else None

@@ -56,6 +56,9 @@ _LEAD_LABELS = ("牵头考核单位", "牵头单位", "牵头部门", "牵头")
 _SUPPORT_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位", "参与部门", "指导单位", "指导部门", "配合")
 _LISTED_LABELS = ("责任单位", "责任部门", "负责部门", "负责单位", "主责单位", "主责部门")
 _DUTY_LABEL = "|".join(_LEAD_LABELS + _SUPPORT_LABELS + _LISTED_LABELS)
+# "X牵头", "由X统筹", "X负总责" lead; "Y配合", "Y具体实施" (under the one that 统筹) support.
+_LEAD_VERB = "(?:牵头|统筹|负总责)"
+_SUPPORT_VERB = "(?:参与|配合|协办|协助|具体实施|具体落实)"
 # Pieces part at , ; 。 and before a label that only spaces parted from the value before it; the
 # normalized text has lost those spaces ("【牵头：X　配合：Y　时限：Z】" -> "牵头:X配合:Y时限:Z").
 _PIECE_SPLIT = re.compile(rf"[,;。]|\s+(?=[\u4e00-\u9fff]{{2,8}}:)|(?<=[^\s:])(?=(?:{_DUTY_LABEL}|完成时限|时限):)")
@@ -133,6 +136,8 @@ def rule_label(piece: str, ctx: DutyContext) -> list[Group] | None:
     if not m:
         return None
     label, (body, marked) = m["label"], lead_marks(m["body"])
+    if label in _LISTED_LABELS and (said := rule_lead(body, ctx) or rule_support(body, ctx)):
+        return said  # "责任单位：X牵头，Y配合": the body says the role itself
     if label.endswith(_LEAD_LABELS) or label in _LEAD_LABELS:
         return [Group(list_names(body), "lead")]
     if label in _SUPPORT_LABELS:
@@ -143,12 +148,14 @@ def rule_label(piece: str, ctx: DutyContext) -> list[Group] | None:
 
 
 def rule_lead(piece: str, ctx: DutyContext) -> list[Group] | None:
-    m = re.fullmatch(r"(?:由)?(?P<list>.+?)牵头(?:负责)?", piece)
+    """"X牵头", "由X统筹", "X负总责": X leads."""
+    m = re.fullmatch(rf"(?:由)?(?P<list>.+?){_LEAD_VERB}(?:负责)?", piece)
     return [Group(list_names(m["list"]), "lead")] if m else None
 
 
 def rule_support(piece: str, ctx: DutyContext) -> list[Group] | None:
-    m = re.fullmatch(r"(?P<list>.+?)(?:参与|配合|协办|协助)", piece)
+    """"Y配合", "Y具体实施" (beside a unit that leads or is responsible)."""
+    m = re.fullmatch(rf"(?P<list>.+?){_SUPPORT_VERB}", piece)
     return [Group(list_names(m["list"]), "support")] if m else None
 
 
@@ -169,6 +176,15 @@ def rule_responsible(piece: str, ctx: DutyContext) -> list[Group] | None:
     return [Group(list_names(m["list"]), "listed")]
 
 
+def rule_convening(piece: str, ctx: DutyContext) -> list[Group] | None:
+    """"（以工代赈处会同评督处）": the unit that convenes the others leads."""
+    m = re.fullmatch(r"(?P<lead>[^会]+?)会同(?P<with>.+?)(?:等(?:有关)?(?:部门|单位))?", piece)
+    if not m:
+        return None
+    lead, others = list_names(m["lead"]), [n for n in list_names(m["with"]) if not is_generic(n)]
+    return [Group(lead, "lead"), Group(others, "support")] if valid_names(lead) and valid_names(others) else None
+
+
 PIECE_RULES: list[tuple[str, Callable[[str, DutyContext], list[Group] | None]]] = [
     ("convention", rule_convention),
     ("implied", rule_implied),
@@ -177,6 +193,7 @@ PIECE_RULES: list[tuple[str, Callable[[str, DutyContext], list[Group] | None]]] 
     ("support", rule_support),
     ("guide", rule_guide),
     ("responsible", rule_responsible),
+    ("convening", rule_convening),
 ]
 
 
@@ -229,9 +246,9 @@ def read_paren(body: str, ctx: DutyContext) -> tuple[list[Group], list[str]] | N
 
 _LINE = re.compile(rf"(?P<label>{_DUTY_LABEL})\s*:(?P<body>[^。;\n]*)")
 _LEAD_PHRASE = re.compile(
-    r"由(?P<lead>[^,。;由]{2,30}?)牵头(?:负责)?"
+    r"由(?P<lead>[^,。;由]{2,30}?)(?:牵头(?:负责)?|统筹(?=[,;。]|$))"
     r"(?:,?(?:会同|联合|协调|协同)(?P<with>[^。;]*)|,(?P<sup>[^,。;]{2,60}?)"
-    r"(?:配合|参与|参加|协助|协办|(?:按照?职责(?:分工)?)?(?:分别|共同)?负责))?"
+    r"(?:配合|参与|参加|协助|协办|具体实施|具体落实|(?:按照?职责(?:分工)?)?(?:分别|共同)?负责))?"
 )
 
 

@@ -74,15 +74,25 @@ def take_units(body: str) -> str:
 # only when the rules above found nothing, so a task list's own duty lines always win.
 
 _SEGMENTS = re.compile(r"[,。;()]")
+# A bracket of places inside a name ("各旗县(市、区)人民政府", "各市(州)发改委"), the name going on.
+_NAME_BRACKET = re.compile(r"\(([市县区州盟旗镇乡、]{1,6})\)(?=[\u4e00-\u9fff])")
+
+
+def segments(text: str) -> list[str]:
+    """The text split at commas, stops and brackets, but not at a bracket inside a name."""
+    masked = _NAME_BRACKET.sub("\ue000\\1\ue001", text)
+    return [seg.replace("\ue000", "(").replace("\ue001", ")") for seg in _SEGMENTS.split(masked)]
 _MODAL = r"(?:要|应|应当|须|必须|将|可|也)?"
 _MODAL_END = re.compile(r"(?:要|应|应当|须|必须)$")  # "Y要参与": the modal makes 参与 a duty
 _SCOPES = r"在(?:各自)?职责范围内|(?:按照|按|依照|根据|依据)(?:各自)?职责(?:分工)?"
 _DUTY_SCOPE = rf"(?:{_SCOPES})?(?:分别|共同|统一)?"
 _SCOPE_COMMA = re.compile(rf"({_SCOPES}),")  # "X在职责范围内，分别负责"
 _SUBJECT = re.compile(rf"^(?P<list>[^,。;]{{2,60}}?){_MODAL}{_DUTY_SCOPE}(?:具体|主要|直接|积极|主动|全力)?"
-                      r"(?P<verb>负责|承担|承办|主管(?!部门|单位|机关|机构)|会同|牵头|配合|协助|协办|参与|参加"
+                      r"(?P<verb>负总责|负责|承担|承办|主管(?!部门|单位|机关|机构)|会同|牵头|统筹(?=$)|配合|协助"
+                      r"|协办|参与|参加|(?<=具体)实施(?=$)"
                       r"|(?:(?<=职责)|(?<=分工)|(?<=范围内))(?:落实|做好))(?!人|同志)")
-_SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加")
+_SUPPORT_VERBS = ("配合", "协助", "协办", "参与", "参加", "实施")  # "Y具体实施" under the one that 统筹
+_LEAD_VERBS = ("牵头", "统筹", "负总责")
 # "X牵头，Y等部门按职责落实": Y carries out its part (落实 counts only after 按职责)
 _AGENT_VERB = re.compile(r"(?:统一)?(?:负责|承担|承办|主管|登记管理|管理|组织|审查|审核|认定|办理|责令)")
 # What may stand between the units after 由 and the verb: "由X具体负责" "由X、Y按照职责分工分别负责".
@@ -150,7 +160,7 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
     """
     groups: list[Group] = []
     closing: list[Group] = []  # "…，Y参加": a duty only beside a unit that leads or is responsible
-    for seg in (s.strip() for s in _SEGMENTS.split(_SCOPE_COMMA.sub(r"\1", text))):
+    for seg in (s.strip() for s in segments(_SCOPE_COMMA.sub(r"\1", text))):
         m = _SUBJECT.match(seg)
         names = _named(m["list"]) if m else []
         if not names:
@@ -174,7 +184,7 @@ def rule_subject(text: str, ctx: DutyContext) -> list[Group]:
             if led := _task_units(seg[m.end():]):
                 groups.append(Group(led, "lead"))
         else:
-            groups.append(Group(names, "lead" if m["verb"] == "牵头" else "listed"))
+            groups.append(Group(names, "lead" if m["verb"] in _LEAD_VERBS else "listed"))
     if any(g.kind in ("lead", "listed") for g in groups):
         groups += closing  # "省卫生健康委牵头，省医保局参加"; not "…召开会议，省财政厅参加"
     return groups
@@ -195,7 +205,7 @@ def rule_agent(text: str, ctx: DutyContext) -> list[Group]:
     """"…的组织工作由国务院办公厅负责" "申办经费由X承担" "统一由各级民政部门登记管理";
     "由X商Y制定", "由X会同Y组织实施": X acts (leads), Y is consulted or convened (supports)."""
     groups = []
-    for seg in _SEGMENTS.split(text):
+    for seg in segments(text):
         for by in re.finditer("由", seg):
             consulted = _consulting(seg[by.end():])
             if consulted:
@@ -225,7 +235,7 @@ def rule_competent(text: str, ctx: DutyContext) -> list[Group]:
     """"国务院办公厅是全国政务新媒体工作的主管单位" "X为本行政区域的登记管理机关" "牵头单位为X，
     配合单位为Y". A 责任单位 must be a public body: "学校是学生安全的责任单位" binds a party."""
     groups = []
-    for seg in _SEGMENTS.split(text):
+    for seg in segments(text):
         m = _COMPETENT.match(seg.strip()) or _ROLE_FIRST.match(seg.strip())
         names = _named(take_units(m["list"])) if m else []
         if names and m["role"].startswith("责任") and not _public(names, ctx):

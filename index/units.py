@@ -34,7 +34,8 @@ _NOT_NAME = re.compile(r"[由的要。,;:!?]|以下|其中|内$|负责|牵头|�
 _SUFFIX_START = re.compile(r"(市|县|区|省|国家|高新|经开|自贸|人民政府|管委会|片区)")
 _COLLECTIVE = re.compile(r"^(各|其他|地方各级)|有关|相关|所在地|各级|成员单位|县级以上|设区的市")
 # A word for a role or a kind, not a unit: "有关部门", "主管单位", "登记管理机关", "行业协会".
-_GENERIC_TAIL = re.compile(r"^(其他|有关|相关|主管|主办|承办|责任|牵头|配合|行业主管|业务主管|登记管理)?"
+_GENERIC_TAIL = re.compile(r"^(?:各(?=参与|牵头|配合|责任|协办))?"
+                           r"(其他|有关|相关|主管|主办|承办|责任|牵头|配合|参与|协办|行业主管|业务主管|登记管理)?"
                            r"(部门|单位|机构|方面|机关)$|^(?:行业|社会)(?:协会|组织|商会)$")
 # Role words a name never ends in; they are left over from the phrase around a list.
 _ROLE_TAIL = re.compile(r"(等|负责落实|负责|牵头|参与|配合|协办|协助|指导|按职责分工|分别)+$")
@@ -192,6 +193,8 @@ _JOIN = re.compile(r"以及|和|及|与")
 # A level that the second of two joined departments shares ("县级以上人民政府X主管部门和Y主管部门").
 _LEVEL_HEAD = re.compile(r"^(?P<level>.*?(?:人民政府|国务院))(?=.*(?:部门|机关|机构)$)")
 _OTHERS = re.compile(r"^其他(?:有关|相关)?(?:部门|单位|机构|方面)$")
+# "X及县直有关单位": a word for others after a named unit names nobody more.
+_SOME = re.compile(r"(?:有关|相关)(?:部门|单位|机构|方面)$")
 _OWN_LEVEL = re.compile(r"^(?:国务院|国家|中央|中共|各|省|乡|镇|(?:市|县|区)(?!场|域|级))|政府")
 
 
@@ -199,8 +202,8 @@ def split_joined(items: list[str]) -> list[str]:
     """"省财政厅和省教育厅" -> two names, at the first 和 / 及 / 与 with a unit on either side
     ("工业和信息化部" is one: "工业" is no unit); a department after 和 takes the level of the one
     before ("国务院X主管部门和Y主管部门" -> "国务院Y主管部门"); a generic tail ("和其他有关部门")
-    is dropped. A class after 和 ("国务院及各部门": every body) or a word pointing back ("及其管委会")
-    keeps the item whole, as written."""
+    is dropped, and so is a word for others ("及县直有关单位"). A class after 和 ("国务院及各部门":
+    every body) or a word pointing back ("及其管委会") keeps the item whole, as written."""
     out: list[str] = []
     for item in items:
         while True:
@@ -209,7 +212,7 @@ def split_joined(items: list[str]) -> list[str]:
             if cut is None:
                 break
             left, right = item[:cut.start()], item[cut.end():]
-            if is_generic(right) or _OTHERS.match(right):
+            if is_generic(right) or _OTHERS.match(right) or _SOME.search(right):
                 item = left
                 break
             if is_collective(right) or points_back(right):

@@ -103,3 +103,38 @@ def test_a_real_deadline_in_running_text():
     doc = load_document(Path(__file__).resolve().parents[2] / "eval" / "corpus" / "govcn" / "content_5362266.htm")
     clause = next(c for c in doc.clauses if c.heading.startswith("(四)建立考核信息系统"))
     assert (clause.deadline.raw, clause.deadline.iso) == ("2019年3月底前", "2019-03-31")
+
+
+@pytest.mark.parametrize("text, raw, iso, ongoing", [
+    # a bracket inside a tail's unit list ("各市(州)"), and a quarter with no year (the document's)
+    ("推进项目。(以工代赈处、各市(州)发改委按职责分工负责;长期坚持)", "长期坚持", None, True),
+    ("推进项目。(以工代赈处负责,各市(州)发改委具体实施;10月底前)", "10月底前", "2025-10-31", False),
+    ("开展培训。(省人社厅职业能力建设处负责;三季度)", "三季度", "2025-09-30", False),
+    # running text: a sentence closing on 长期坚持, a bare 年底前, a quarter 完成
+    ("盟生态环境局牵头,盟水利局配合,长期坚持。", "长期坚持", None, True),
+    ("确保年底前全部开工。", "年底前", "2025-12-31", False),
+    ("2025年第三季度完成排查,年底前完成整改。", "2025年第三季度完成", "2025-09-30", False),
+])
+def test_deadline_forms_of_a_fifth_probe(text, raw, iso, ongoing):
+    assert find_deadline(normalize(text), 2025) == Deadline(raw, iso, ongoing)
+
+
+@pytest.mark.parametrize("text", [
+    "到2025年底,普及率达到65%。",  # a target's horizon, not a deadline
+    "每年2月底前完成上述工作。",  # recurring: read as such, not as 底前
+    "坚持长期坚持的原则开展工作。",  # the words inside a sentence
+])
+def test_running_text_that_states_no_new_deadline(text):
+    got = find_deadline(normalize(text), 2025)
+    assert got is None or got.raw.startswith("每年")
+
+
+def test_a_time_label_line_is_the_task_deadline_over_a_time_its_text_mentions():
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text("关于印发优化营商环境任务清单的通知\n发布日期:2025-03-01\n一、重点任务\n"
+                     "1.推行企业开办全程网办,企业开办时间压缩至1个工作日以内。\n牵头单位:县市场监管局\n"
+                     "完成时限:2025年6月底前\n2.推进政务服务事项网上办理。\n", "d")
+    item = next(c for c in doc.clauses if c.text.startswith("推行企业开办"))
+    assert (item.deadline.raw, item.deadline.iso) == ("2025年6月底前", "2025-06-30")
+    assert item.unit_names("lead") == ["县市场监管局"]

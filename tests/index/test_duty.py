@@ -355,6 +355,19 @@ def test_a_bare_list_before_the_verb_belongs_to_it():
     ("试点地区负总责,并指定专门机构具体负责集约化平台的建设运维工作。", []),
     ("可通过购买服务等方式委托相关机构具体承担政务新媒体日常运维工作。", []),
     ("政府主要负责规划战略、制定政策、依法依规监管。", []),
+    # one unit 统筹 or 负总责 (leads), others 具体实施 or 负责 a part (a fifth probe's forms)
+    ("由盟财政局统筹,盟农牧局、盟乡村振兴局具体实施。",
+     [("盟财政局", "lead", "explicit"), ("盟农牧局", "support", "explicit"), ("盟乡村振兴局", "support", "explicit")]),
+    ("由盟农牧局统筹,各旗县(市、区)人民政府具体实施,2025年10月底前完成。",
+     [("盟农牧局", "lead", "explicit"), ("各旗县(市、区)人民政府", "support", "explicit")]),
+    ("区城市管理局统筹,区住房城乡建委具体实施。",
+     [("区城市管理局", "lead", "explicit"), ("区住房城乡建委", "support", "explicit")]),
+    ("各设区市人民政府负总责,自治区民政厅负责业务指导。",
+     [("各设区市人民政府", "lead", "explicit"), ("自治区民政厅", "support", "listed")]),
+    ("各旗县(市、区)人民政府负总责,盟农牧局负责督促指导。",  # a bracket of places inside a name
+     [("各旗县(市、区)人民政府", "lead", "explicit"), ("盟农牧局", "support", "listed")]),
+    ("省财政厅要统筹安排资金。", [("省财政厅", "support", "listed")]),  # 统筹 a thing: a task, no lead
+    ("各参与单位要积极配合,主动对接牵头单位。", []),  # a word for a role
 ])
 def test_prose_duty_forms(text, expected):
     assert units(text, level="province" if "省" in text else "national") == expected
@@ -467,3 +480,19 @@ def test_a_class_of_bodies_is_collective():
     from zhengce.index.units import is_collective
     assert is_collective("县级以上地方人民政府城镇排水主管部门") and is_collective("设区的市人民政府财政部门")
     assert not is_collective("国务院住房城乡建设主管部门")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("(各市(州)发改委负总责)", [("各市(州)发改委", "lead", "explicit")]),
+    ("(以工代赈处负责,各市(州)发改委具体实施;10月底前)",
+     [("以工代赈处", "support", "listed"), ("各市(州)发改委", "support", "explicit")]),
+    ("(自治区大数据发展局统筹,各设区市人民政府具体落实)",
+     [("自治区大数据发展局", "lead", "explicit"), ("各设区市人民政府", "support", "explicit")]),
+    ("(责任单位:区经济信息委牵头,区规划自然资源局、区商务委配合)",  # the label's body names the role
+     [("区经济信息委", "lead", "explicit"), ("区规划自然资源局", "support", "explicit"),
+      ("区商务委", "support", "explicit")]),
+    ("配合单位:县行政审批局及县直有关单位", [("县行政审批局", "support", "explicit")]),  # a word for others
+    ("(以工代赈处会同评督处;2025年第三季度)", [("以工代赈处", "lead", "explicit"), ("评督处", "support", "explicit")]),
+])
+def test_parenthesis_forms_of_leading_and_carrying_out(text, expected):
+    assert units(text, level="province") == expected
