@@ -26,6 +26,12 @@ DATA_DIR = Path(__file__).parent / "data" / "aliases"
 LEVELS = ("national", "province", "city", "county")
 # The prefix a level's own departments carry ("市财政局"); national units carry none.
 LEVEL_PREFIX = {"province": "省", "city": "市", "county": "县"}
+# Prefixes of units the profiles name under another level's prefix: an autonomous region's
+# departments are spelled as a province's, a league's or prefecture's as a city's, a county's,
+# district's or banner's as a city's ("县发改委" as "市发改委").
+_OTHER_PREFIXES = {"自治区": ("province", "省"), "自治州": ("city", "市"), "地区": ("city", "市"),
+                   "盟": ("city", "市"), "州": ("city", "市"), "县": ("city", "市"), "区": ("city", "市"),
+                   "旗": ("city", "市")}
 _HEADER = ("# {level} profile. One unit a line: the canonical name first, then its other names,\n"
            "# separated by TABs. Edit freely; the index must be rebuilt to apply a change.\n")
 
@@ -93,7 +99,7 @@ class Aliases:
     def canonical(self, name: str, level: str | None = None) -> str:
         """The canonical name of ``name`` for a document of ``level`` (unknown names pass through)."""
         if level is None:
-            return self._any.get(name, name)
+            return self._other_prefix(self._any.get(name, name))
         table = self._maps.get(level, {})
         if name in table:
             return table[name]
@@ -104,7 +110,18 @@ class Aliases:
             if prefixed:
                 return prefixed
         if not local:  # a ministry named in a local notice is still the ministry ("工信部")
-            return self._maps.get("national", {}).get(name, name)
+            name = self._maps.get("national", {}).get(name, name)
+        return self._other_prefix(name)
+
+    def _other_prefix(self, name: str) -> str:
+        """A department of an autonomous region, a league or a county, named like a province's or
+        a city's: "自治区人社厅" -> "自治区人力资源社会保障厅", "县发改委" -> "县发展改革委" (the
+        profile's spelling under the name's own prefix; names the profiles do not know pass)."""
+        for prefix, (level, own) in _OTHER_PREFIXES.items():
+            if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                found = self._maps.get(level, {}).get(own + name[len(prefix):])
+                if found and found.startswith(own):
+                    return prefix + found[len(own):]
         return name
 
     def table(self) -> dict[str, str]:

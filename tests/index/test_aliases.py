@@ -70,3 +70,16 @@ def test_level_free_spellings_only_where_one_unit_answers():
     words = level_free({"市场监管总局": "市场监管总局", "省级高新区管委会": "省级高新区管委会",
                         "省、自治区、直辖市人民政府": "省、自治区、直辖市人民政府", "县区人民政府": "县区人民政府"})
     assert words == {}
+
+
+@pytest.mark.parametrize("name, level, expected", [
+    ("自治区人社厅", "province", "自治区人力资源社会保障厅"),  # spelled as a province's department
+    ("自治区发改委", None, "自治区发展改革委"),
+    ("盟发改委", "city", "盟发展改革委"),  # a league's, as a city's
+    ("县发改委", "county", "县发展改革委"),  # a county's, as a city's
+    ("区发展和改革委员会", None, "区发展改革委"),
+    ("区域发展局", None, "区域发展局"),  # a name no profile knows passes as written
+    ("自治区大数据发展局", "province", "自治区大数据发展局"),
+])
+def test_units_under_another_prefix_take_the_profile_spelling(name, level, expected):
+    assert Aliases.default().canonical(name, level) == expected
