@@ -46,6 +46,7 @@ _JUNK_LINES = [
         r"^分享到[::]?((微信|微博|朋友圈|QQ空间|QQ|豆瓣|人人网|腾讯微博|新浪微博)[\s|、,]*)+$",
         r"^(上一篇|下一篇|相关链接|相关文章|责任编辑|来源:$).{0,60}$",
         r"^(分享|浏览次数|访问量|点击数|阅读数)[::].{0,30}$",
+        r"^(附件下载|相关附件|下载附件)[::]?(无|暂无)?$",   # a page's empty download box
         r"^[||/\s]+$",
         r"^\((此件|本件)[^()]{0,12}\)$",   # "（此件公开发布）": a release note, not notice text
         r"^(责任编辑|【?纠错】?|【?我要纠错】?)[::]?.{0,20}$",
@@ -85,6 +86,16 @@ def junk_reason(norm_line: str) -> str | None:
     if len(line) <= 240 and len({m.group(0)[:2] for m in _FOOTER_MARKS.finditer(line)}) >= 2:
         return "junk"
     return None
+
+
+# Page furniture that follows a value on the same line ("来源：某某司 【字体：大 中 小】 打印本页").
+_FURNITURE_AFTER = re.compile(r"【|(?:字体|字号)[::]|打印本页|关闭窗口|返回顶部|分享到|(?:浏览次数|点击数|阅读数|访问量)[::]")
+
+
+def cut_furniture(norm_value: str) -> str:
+    """A normalized value without the page furniture after it: "某某司【字体:大中小】打印本页" -> "某某司"."""
+    m = _FURNITURE_AFTER.search(norm_value)
+    return norm_value[:m.start()].strip() if m else norm_value
 
 
 def ends_sentence(norm_line: str) -> bool:

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from zhengce.index import titles
-from zhengce.index.cleaning import Line, strip_bullet
+from zhengce.index.cleaning import Line, cut_furniture, strip_bullet
+from zhengce.index.places import jurisdiction
 from zhengce.index.titles import ISSUER_END, is_issuer_line, spaced_issuers, split_issuers
 from zhengce.index.titles import TITLE_END as _TITLE_END
 
@@ -38,7 +39,7 @@ LABELS = {
     "发布机构": "issuer",
     "发文机关": "issuer",
     "发文单位": "issuer",
-    "来源": "issuer",
+    "来源": "source",  # the site's 来源: the issuer only when nothing else names one
     "文号": "doc_number",
     "发文字号": "doc_number",
     "成文日期": "date_written",
@@ -55,7 +56,7 @@ LABELS = {
     "废止日期": None,
     # Other fields of flattened metadata lines on provincial pages: known, so that a line is
     # split at them and their values never run into the field before.
-    "信息来源": "issuer",
+    "信息来源": "source",
     "公开日期": "date_published",
     "实施日期": None,
     "施行日期": None,
@@ -174,9 +175,15 @@ _HEADER_KEYWORD_SEP = re.compile(r"[,,\s]")
 _PAGE_KEYWORD_SEP = re.compile(r"[,、;\s]+")
 
 
+# What a flattened metadata table leaves around a value: "；川发改振兴〔2025〕56号；", "…的通知。".
+_VALUE_EDGE = ";,、:。 "
+
+
 def field_value(key: str, value: str, keyword_sep: re.Pattern = _PAGE_KEYWORD_SEP):
-    """A labelled field's value converted: dates to ISO, 文号 normalized (``None`` when it is
-    none), keywords split on ``keyword_sep``; other fields unchanged."""
+    """A labelled field's value converted: page furniture after it ("【字体：大 中 小】") and
+    separators around it cut off, dates to ISO, 文号 normalized (``None`` when it is none),
+    keywords split on ``keyword_sep``; other fields as written."""
+    value = cut_furniture(value).strip(_VALUE_EDGE)
     if key.startswith("date"):
         return iso_date(value)
     if key == "doc_number":
@@ -199,7 +206,7 @@ def read_header(lines: list[Line], known: dict | None = None, original: str = ""
         f["title_source"] = "page"  # rule ``page`` (zhengce.index.titles)
     body_seen = 0
     for i, line in enumerate(lines):
-        if line.junk:
+        if line.junk or i in info.header_lines:
             continue
         text, bullet = strip_bullet(line.norm)
         if bullet and body_seen < 3:
@@ -222,15 +229,16 @@ def read_header(lines: list[Line], known: dict | None = None, original: str = ""
                 _set(f, "title", text.lstrip("# ").strip())
             _set(f, "kind", kind_of(text.lstrip("# ").strip()))
             continue
-        if body_seen < 3 and titles.masthead_issuer(text):
-            info.header_lines.add(i)
-            _set(f, "issuer", titles.masthead_issuer(text))
+        if body_seen < 3 and (masthead := titles.masthead(lines, i)):
+            issuer, n = masthead
+            info.header_lines.update(range(i, i + n))
+            _set(f, "issuer", issuer)
             continue
         if body_seen < 8 and not f.get("title") and titles.is_title_line(text):
-            _set(f, "title", text)
+            _set(f, "title", titles.spaced_title(line, original) if not bullet else text)
             info.title_lines.add(i)
             continue
-        joined, n = _two_line_title(lines, i, original)
+        joined, n = titles.over_lines(lines, i, original, DOC_NUMBER)
         if body_seen < 8 and not f.get("title") and joined:
             _set(f, "title", joined)
             info.title_lines.update(range(i, i + n))
@@ -276,18 +284,6 @@ def _first_heading_title(lines: list[Line], info: HeaderInfo) -> None:
             info.title_lines.add(first)
 
 
-def _two_line_title(lines: list[Line], i: int, original: str = "") -> tuple[str | None, int]:
-    """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"),
-    else over three (issuer, matter, kind); the title and how many lines it takes."""
-    if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
-        return None, 0
-    first = spaced_issuers(lines[i], original)
-    two = titles.two_lines(first, lines[i + 1].norm, DOC_NUMBER)
-    if two or i + 2 >= len(lines) or lines[i + 2].junk:
-        return two, 2
-    return titles.two_lines(first, lines[i + 1].norm, DOC_NUMBER, lines[i + 2].norm), 3
-
-
 def _signature_and_title_lines(lines: list[Line], info: HeaderInfo, original: str = "") -> None:
     """Date-only lines, the issuer line above them, attachments and the plan title."""
     f = info.fields
@@ -311,25 +307,31 @@ def _signature_and_title_lines(lines: list[Line], info: HeaderInfo, original: st
                 info.meta_lines.add(prev)
                 issuers[:0] = split_issuers(line)
                 prev -= 1
-            if issuers:
-                _set(f, "issuer", "、".join(issuers))
+            if issuers and set(split_issuers(f.get("issuer") or "")) < set(issuers):
+                f["issuer"] = "、".join(issuers)  # none yet, or one of the signature's joint issuers
         elif re.match(r"^附\s*件\s*:", text) and len(text) < 60:
             info.meta_lines.add(i)
         elif title and len(text) < 60 and not text.endswith("。") and text.replace(" ", "") in title \
                 and len(text) >= 6 and not (i + 1 < len(lines) and _CN_DATE_LINE.match(lines[i + 1].norm)):
             info.title_lines.add(i)
+            if (spaced := titles.spaced_title(line, original)).replace(" ", "") == f["title"]:
+                f["title"] = spaced  # the page's title, its joint issuers spaced apart as the text has them
         elif inner and any(text == (a or b) for a, b in inner):
             info.title_lines.add(i)
 
 
-_ADDRESSEE_END = re.compile(r"(人民政府|部委|机构|部门|单位|局|厅|委|办|院|部|署|会|政府|机关)$")
+_ADDRESSEE_END = re.compile(r"(人民政府|部委|机构|部门|单位|局|厅|委|办|院|部|署|会|政府|机关|处|团体|企业|组织|"
+                            r"党委|党组|工委|兵团|公司|学校|高校)$")
+_TRAILING_NOTE = re.compile(r"(?:\([^()]{1,12}\))+$")
 
 
 def _is_addressee(text: str) -> bool:
-    """"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：": who the notice is sent to."""
+    """"各省、自治区、直辖市人民政府，国务院各部委、各直属机构：": who the notice is sent to.
+    Every group names bodies; a note after one ("人民政府（管委会）", "人力资源社会保障厅（局）")
+    is part of it."""
     if not text.endswith(":") or len(text) > 120:
         return False
-    groups = [g for g in re.split(r"[,;]", text[:-1]) if g]
+    groups = [_TRAILING_NOTE.sub("", g) for g in re.split(r"[,;]", text[:-1]) if g]
     return bool(groups) and all(_ADDRESSEE_END.search(g) for g in groups)
 
 
@@ -344,7 +346,7 @@ def page_fields(page: dict[str, str]) -> dict:
             continue
         value = field_value(key, value, _PAGE_KEYWORD_SEP)
         if key == "source":
-            key, value = "issuer", value if is_issuer_line(value) else None
+            value = value if is_issuer_line(value) else None
         elif key == "title_tag":
             value = titles.title_tag(value)
         if value:
@@ -353,26 +355,6 @@ def page_fields(page: dict[str, str]) -> dict:
 
 
 _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d{2}(?=年)")
-_NATIONAL = re.compile(r"^(国务院|中共中央|全国人大|中央|国家)|(部|署|总局)$")
-_NATIONAL_NUMBER = re.compile(r"^(国发|国办|国函|国令|国务院令|中华人民共和国国务院令|中发|中办)")
-_QUOTED_PLACE = re.compile(r"[《“](?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)")
-_TITLE_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?P<level>省|自治区|市)(?=人民政府|关于|(?:19|20)\d{2}年)")
-_PLACE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<level>省|自治区|市|县|区)")
-
-
-def jurisdiction(fields: dict) -> tuple[str | None, str | None]:
-    """(level, place) of a notice from its issuer and 文号: ("national", None), ("city", "郑州")."""
-    issuer = (fields.get("issuer") or "").split("、")[0]
-    number = fields.get("doc_number") or ""
-    if _NATIONAL_NUMBER.match(number) or (issuer and _NATIONAL.search(issuer) and not _PLACE.match(issuer)):
-        return "national", None
-    title = fields.get("title") or ""
-    m = _PLACE.match(issuer) or _TITLE_PLACE.match(title) or _QUOTED_PLACE.search(title)  # "郑州市2020年…方案"
-    if m:
-        level = {"省": "province", "自治区": "province", "市": "city"}.get(m["level"], "county")
-        return level, m["place"]
-    return None, None
-
 
 def finish(fields: dict, body_text: str, file: str = "") -> dict:
     """Fill what the header left open: kind, title, an inferred date, the jurisdiction."""
@@ -380,6 +362,9 @@ def finish(fields: dict, body_text: str, file: str = "") -> dict:
         fields.setdefault("title_source", "text")
     elif titles.file_title(file):
         fields["title"], fields["title_source"] = titles.file_title(file), "file"  # marked: not a title
+    source = fields.pop("source", None)
+    if not fields.get("issuer") and source:
+        fields["issuer"] = source  # a site's 来源 when no header, masthead or signature names the issuer
     if fields.get("issuer"):
         fields["issuers"] = tuple(split_issuers(fields["issuer"]))
     if not (fields.get("date_written") or fields.get("date_published")) and fields.get("title_source") != "file":

@@ -151,29 +151,30 @@ def join_lines(pages: list[list[PdfLine]]) -> tuple[str, tuple[int, ...]]:
     right = rights[min(len(rights) - 1, int(len(rights) * 0.8))]
     out: list[str] = []
     prev: PdfLine | None = None
+    firsts: list[int | None] = []  # where each page's first line lands in the text
+    size = 0  # len("\n".join(out))
     for lines in pages:
+        firsts.append(None)
         for line in lines:
             char = max(line.height, 4.0)
             wrapped = (prev is not None and abs(line.left - margin) < char * 0.6
                        and prev.right >= right - char * 1.6)
             if wrapped:
-                out[-1] += (" " if _ascii_edge(out[-1], line.text) else "") + line.text
+                sep = " " if _ascii_edge(out[-1], line.text) else ""
+                out[-1] += sep + line.text
             else:
+                sep = "\n" if out else ""
                 out.append(line.text)
+            firsts[-1] = size + len(sep) if firsts[-1] is None else firsts[-1]
+            size += len(sep) + len(line.text)
             prev = line
     text = "\n".join(out) + "\n"
-    return text, _page_offsets(pages, text)
+    return text, _page_offsets(firsts, text)
 
 
-def _page_offsets(pages: list[list[PdfLine]], text: str) -> tuple[int, ...]:
-    """Offset in ``text`` of each page's first line (searching forward, in order)."""
-    offsets: list[int | None] = []
-    pos = 0
-    for lines in pages:
-        found = text.find(lines[0].text, pos) if lines else -1
-        if found >= 0:
-            pos = found
-        offsets.append(found if found >= 0 else None)
+def _page_offsets(firsts: list[int | None], text: str) -> tuple[int, ...]:
+    """Offset in ``text`` of each page's first line, as joined."""
+    offsets = list(firsts)
     # A page left empty (only furniture) starts where the next page does.
     nxt = len(text)
     for i in range(len(offsets) - 1, -1, -1):

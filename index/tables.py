@@ -49,7 +49,7 @@ NUMBER_COLUMNS = ("序号", "编号")
 # Page metadata labels -> document fields (None: read but not kept).
 META_LABELS = {
     "索引号": "index_number", "主题分类": None, "发文机关": "issuer", "发布机构": "issuer",
-    "成文日期": "date_written", "标题": "title", "发文字号": "doc_number", "文号": "doc_number",
+    "成文日期": "date_written", "标题": "title", "名称": "title", "发文字号": "doc_number", "文号": "doc_number",
     "发布日期": "date_published", "主题词": "keywords", "有效性": None, "生效日期": None,
 }
 _META_LABEL = re.compile(r"^(" + "|".join(sorted(META_LABELS, key=len, reverse=True)) + r"):?$")

@@ -6,15 +6,17 @@ rule             reads                                                        ti
 ``page``         the page's metadata table (标题) or ``<meta name=ArticleTitle>``  ``page``
 ``title_line``   a line before the body that ends in a document kind:          ``text``
                  ``…的通知``, ``…管理办法（试行）``, ``…实施方案（2021—2023年）``
-``two_lines``    a title set over two (or three) lines or paragraphs           ``text``
+``two_lines``    a title set over two (or three) lines or paragraphs, or under  ``text``
+                 joint issuers' lines ("中共某区委办公室" / "某区人民政府办公室"
+                 / "关于…的通知": a paragraph broken by line breaks)
 ``title_tag``    the page's ``<title>`` with the site's name cut off            ``page``
                  (``…的意见_中国政府网``), when it names a document
 ``first_heading``  the first line before the body when it reads as a heading    ``heading``
 ``file``         nothing else: the file's stem, marked as such                 ``file``
 ===============  ===========================================================  ==============
 
-No rule takes a line shaped like a file name; ``first_heading`` never takes a masthead (版头 "郑州市人民政府文件": read as the issuer
-instead), a file name ("文件003_通知.txt"), a 文号, a date, a metadata label or a
+No rule takes a line shaped like a file name; ``first_heading`` never takes a masthead (版头 "郑州市人民政府文件", also
+wrapped onto a second line: read as the issuer instead), a file name ("文件003_通知.txt"), a 文号, a date, a metadata label or a
 numbered item. ``page``, ``title_line`` and ``two_lines`` are applied while
 :func:`zhengce.index.metadata.read_header` scans the header; the rest after it.
 
@@ -63,6 +65,53 @@ def two_lines(a: str, b: str, doc_number, c: str | None = None) -> str | None:
         return None
     joined = "".join(parts)
     return joined if TITLE_END.search(joined) and len(joined) >= 8 else None
+
+
+def masthead(lines: list[Line], i: int) -> tuple[str, int] | None:
+    """A masthead (版头) on line ``i``, or wrapped onto a short next line ("广西壮族自治区人民政府办公"
+    / "厅文件"): its issuer and how many lines it takes."""
+    if issuer := masthead_issuer(lines[i].norm):
+        return issuer, 1
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if nxt and not nxt.junk and len(nxt.norm) <= 8 and (issuer := masthead_issuer(lines[i].norm + nxt.norm)):
+        return issuer, 2
+    return None
+
+
+def _issuers_over_title(lines: list[Line], i: int, original: str, doc_number) -> tuple[str | None, int]:
+    """Joint issuers on lines of their own above "关于…" (a title paragraph broken by line breaks:
+    "中共某某区委办公室" / "某某区人民政府办公室" / "关于印发…的通知"): the title, the issuers
+    spaced apart, and how many lines it takes."""
+    run: list[str] = []
+    j = i
+    while j < len(lines) and len(run) < 4 and not lines[j].junk and is_issuer_line(name := spaced_issuers(lines[j], original)):
+        run.append(name)
+        j += 1
+    if len(run) < 2 or j >= len(lines) or lines[j].junk:
+        return None, 0
+    head = " ".join(run)
+    if two := two_lines(head, lines[j].norm, doc_number):
+        return two, len(run) + 1
+    if j + 1 < len(lines) and not lines[j + 1].junk:
+        three = two_lines(head, lines[j].norm, doc_number, lines[j + 1].norm)
+        return (three, len(run) + 2) if three else (None, 0)
+    return None, 0
+
+
+def over_lines(lines: list[Line], i: int, original: str, doc_number) -> tuple[str | None, int]:
+    """A title set over two lines ("国务院关于促进综合保税区" / "高水平开放高质量发展的若干意见"),
+    else over three (issuer, matter, kind), or under joint issuers' lines; the title and how
+    many lines it takes."""
+    if i + 1 >= len(lines) or lines[i].junk or lines[i + 1].junk:
+        return None, 0
+    joint, n = _issuers_over_title(lines, i, original, doc_number)
+    if joint:
+        return joint, n
+    first = spaced_issuers(lines[i], original)
+    two = two_lines(first, lines[i + 1].norm, doc_number)
+    if two or i + 2 >= len(lines) or lines[i + 2].junk:
+        return two, 2
+    return two_lines(first, lines[i + 1].norm, doc_number, lines[i + 2].norm), 3
 
 
 def title_tag(raw: str) -> str | None:
@@ -137,3 +186,12 @@ def spaced_issuers(line: Line, original: str) -> str:
     if len(parts) < 2 or "".join(parts) != line.norm or not all(is_issuer_line(p) for p in parts):
         return line.norm
     return " ".join(parts)
+
+
+def spaced_title(line: Line, original: str) -> str:
+    """A title line as normalized, joint issuers at its head one space apart as the original
+    spaces them ("湖南省教育厅 湖南省财政厅关于…的通知"); any other line as normalized."""
+    pieces = [normalize(p) for p in original[line.start:line.end].split()] if original else []
+    if len(pieces) < 2 or "".join(pieces) != line.norm or not all(is_issuer_line(p) for p in pieces[:-1]):
+        return line.norm
+    return " ".join(pieces)

@@ -33,6 +33,11 @@ def test_chunk_tree_and_docs_are_readable():
     assert "郑政办〔2024〕36号" in docs and "2024-06-13" in docs
 
 
+def test_chunk_help_names_every_format_the_reader_reads():
+    text = zc("chunk", "--help", check=True).stdout
+    assert all(suffix in text for suffix in (".txt", ".md", ".html", ".docx", ".pdf"))
+
+
 def test_bad_files_exit_codes(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("")

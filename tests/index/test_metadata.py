@@ -235,3 +235,53 @@ def test_a_rules_promulgation_note_gives_its_order_issuer_and_date(note):
     # a date and an order in running text are not the notice's
     body = parse_text("关于某事的通知\n一、总体要求\n各地要落实2019年9月20日省人民政府令第3号公布的办法。\n", "body").meta
     assert body.doc_number is None and body.date_published is None
+
+
+def test_page_furniture_after_a_value_never_enters_it_and_the_signature_beats_the_sites_source():
+    """A page's 来源 line runs into 【字体：大 中 小】 打印本页; the 落款 above the date names the issuer."""
+    from zhengce.index.corpus import parse_text
+
+    text = ("某某部办公厅关于印发某某方案的通知\n发布日期：2025-03-14 来源：某某司 【字体：大 中 小】 打印本页\n"
+            "一、总体要求\n内容。\n某某部办公厅\n2025年3月10日\n")
+    meta = parse_text(text, "src").meta
+    assert meta.issuer == "某某部办公厅" and meta.level == "national"
+    # with no signature, masthead or 发布机构 the site's 来源 is the issuer, without the furniture
+    alone = parse_text("关于某事的通知\n来源：某某市科技局 【字体：大 中 小】 打印本页\n一、总体要求\n内容。\n", "s2").meta
+    assert alone.issuer == "某某市科技局"
+
+
+def test_separators_a_flattened_metadata_table_leaves_are_cut():
+    from zhengce.index.corpus import parse_text
+
+    text = ("索引号:；11510000008305426X/2025-00312；\n发布机构:；某某省发展和改革委员会；\n文号:；川发改〔2025〕56号；\n"
+            "标题:；某某省发展和改革委员会关于某事的通知。\n一、总体要求\n内容。\n")
+    meta = parse_text(text, "sep").meta
+    assert (meta.index_number, meta.issuer, meta.doc_number, meta.title) == (
+        "11510000008305426X/2025-00312", "某某省发展和改革委员会", "川发改〔2025〕56号", "某某省发展和改革委员会关于某事的通知")
+
+
+def test_a_joint_signature_names_both_issuers_over_a_page_or_masthead_naming_one():
+    from zhengce.index.corpus import parse_text
+
+    body = "一、总体要求\n内容。\n某某省发展和改革委员会　　某某省人力资源和社会保障厅\n2025年4月3日\n"
+    page = parse_text("关于某事的通知\n" + body, "pg", page_meta={"issuer": "某某省发展和改革委员会"}).meta
+    assert page.issuers == ("某某省发展和改革委员会", "某某省人力资源和社会保障厅")
+    masthead = parse_text("某某省发展和改革委员会文件\n关于某事的通知\n" + body, "mh").meta
+    assert masthead.issuers == ("某某省发展和改革委员会", "某某省人力资源和社会保障厅")
+    # a signature that names another body does not overrule the page's issuer
+    other = parse_text("关于某事的通知\n一、总体要求\n内容。\n某某省财政厅\n2025年4月3日\n", "ot",
+                       page_meta={"issuer": "某某省发展和改革委员会"}).meta
+    assert other.issuer == "某某省发展和改革委员会"
+
+
+@pytest.mark.parametrize("line", [
+    "各旗县（市、区）人民政府（管委会），盟行政公署各委办局，各有关单位：",
+    "各镇人民政府、街道党工委和办事处，区委各部委，区级国家机关各部门，各人民团体，区属国有企业：",
+    "各省、自治区、直辖市及新疆生产建设兵团人力资源社会保障厅（局），部内各单位：",
+])
+def test_addressee_lines_are_metadata_not_clauses(line):
+    from zhengce.index.corpus import parse_text
+
+    doc = parse_text(f"关于某事的通知\n某发〔2025〕1号\n{line}\n现将方案印发给你们，请认真贯彻落实。\n一、总体要求\n内容。\n", "to")
+    assert len(doc.meta.addressees) >= 2
+    assert all("各有关单位" not in c.text and "各部委" not in c.text and "部内各单位" not in c.text for c in doc.clauses)

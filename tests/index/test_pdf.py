@@ -111,3 +111,14 @@ def test_pdf_pages_of_known_clauses():
     text = pdf.original
     for junk in ("http://www.gov.cn", "Error response", "AM 国务院办公厅", "1/4"):
         assert junk not in text
+
+
+def test_a_page_starts_where_its_first_line_lands_even_when_an_earlier_line_holds_it():
+    """Page 2 opens with the plan's title, which the notice's title on page 1 also holds."""
+    pages = [[line(0, "某某省人民政府办公厅关于印发", left=52, right=300),
+              line(0, "某某建设2025年工作要点的通知", left=52, right=300),
+              line(0, "《某某建设2025年工作要点》已经省人民政府同意。", left=52, right=400)],
+             [line(1, "某某建设2025年工作要点", left=52, right=300),
+              line(1, "一、总体要求", left=52, right=140)]]
+    text, offsets = join_lines(pages)
+    assert text[offsets[1]:].startswith("某某建设2025年工作要点\n一、总体要求")

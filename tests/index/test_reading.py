@@ -90,3 +90,39 @@ def test_unsupported_and_missing_files(tmp_path):
         read_file(tmp_path / "x.pdf")
     with pytest.raises(ReadError, match="no such file"):
         read_file(tmp_path / "missing.txt")
+
+
+def test_a_site_metadata_table_with_a_name_row_is_metadata_and_its_chrome_no_clause(tmp_path):
+    p = tmp_path / "meta.html"
+    p.write_text(
+        "<html><body><table class='xxgk-meta'>"
+        "<tr><td>索 引 号：</td><td>11510000008305426X/2025-00312</td><td>主题分类：</td><td>综合政务</td></tr>"
+        "<tr><td>发布机构：</td><td>某某省发展和改革委员会</td><td>成文日期：</td><td>2025-04-03</td></tr>"
+        "<tr><td>文　　号：</td><td>川发改〔2025〕56号</td><td>发布日期：</td><td>2025-04-08</td></tr>"
+        "<tr><td>名　　称：</td><td colspan='3'>某某省发展和改革委员会关于某事的通知</td></tr></table>"
+        "<div>某某省发展和改革委员会关于某事的通知</div><p>一、总体要求</p><p>（一）加强组织领导。</p>"
+        "<div class='fj'>附件下载：无</div></body></html>", encoding="utf-8")
+    doc = load_document(p)
+    m = doc.meta
+    assert (m.index_number, m.issuer, m.doc_number, m.title, m.date_written) == (
+        "11510000008305426X/2025-00312", "某某省发展和改革委员会", "川发改〔2025〕56号",
+        "某某省发展和改革委员会关于某事的通知", "2025-04-03")
+    assert all("索引号" not in c.text and "附件下载" not in c.text for c in doc.clauses)
+
+
+def test_docx_title_paragraph_broken_by_line_breaks(tmp_path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    title = d.add_paragraph()
+    for i, part in enumerate(("中共某某区委办公室", "某某区人民政府办公室", "关于印发《某某方案》的通知")):
+        run = title.add_run(part)
+        if i < 2:
+            run.add_break()
+    for line in ("各镇人民政府，区级各部门：", "一、重点任务", "1.加强科技成果转化。(责任单位:区科技局)"):
+        d.add_paragraph(line)
+    p = tmp_path / "br.docx"
+    d.save(str(p))
+    doc = load_document(p)
+    assert doc.meta.title == "中共某某区委办公室 某某区人民政府办公室关于印发《某某方案》的通知"
+    assert doc.meta.addressees == ("各镇人民政府", "区级各部门")
+    assert [c.heading for c in doc.clauses][0] == "一、重点任务"

@@ -99,3 +99,28 @@ def test_answers_never_cite_a_file_name_as_a_title(seed_docs):
     unit = clause.units[0]
     sentence = duty_sentence([UnitAnswer(unit.name, unit.role, 1.0, [clause.id])], [SimpleNamespace(clause=clause)])
     assert "《未命名工作要点" in sentence and "《003_" not in sentence and "文件003" not in sentence
+
+
+def test_chain_joint_issuers_on_lines_of_their_own_over_the_title():
+    """A title paragraph broken by line breaks: both issuers, the title whole, no line of it a clause."""
+    text = ("中共某某区委办公室文件\n某委办发〔2025〕9号\n中共某某区委办公室\n某某区人民政府办公室\n"
+            "关于印发《某某行动方案》的通知\n各镇人民政府，区级各部门：\n现印发给你们。\n一、总体要求\n内容。\n"
+            "中共某某区委办公室　　某某区人民政府办公室\n2025年5月12日\n")
+    doc = parse_text(text, "joint")
+    assert doc.meta.title == "中共某某区委办公室 某某区人民政府办公室关于印发《某某行动方案》的通知"
+    assert doc.meta.issuers == ("中共某某区委办公室", "某某区人民政府办公室")
+    assert all(c.text not in ("中共某某区委办公室", "某某区人民政府办公室") for c in doc.clauses)
+
+
+def test_chain_a_masthead_wrapped_onto_a_second_line_is_the_issuer_not_a_clause():
+    doc = parse_text("某某自治区人民政府办公\n厅文件\n某政办发〔2025〕18号\n某某自治区人民政府办公厅关于某事的通知\n"
+                     "一、总体要求\n内容。\n", "wrap")
+    assert doc.meta.issuer == "某某自治区人民政府办公厅"
+    assert [c.text for c in doc.clauses if "文件" in c.text] == []
+
+
+def test_chain_a_page_title_keeps_the_space_between_joint_issuers_the_text_has():
+    text = "某某省发展和改革委员会 某某省人力资源和社会保障厅关于某事的通知\n一、总体要求\n内容。\n"
+    page = parse_text(text, "sp", page_meta={"title": "某某省发展和改革委员会某某省人力资源和社会保障厅关于某事的通知"})
+    assert page.meta.title == "某某省发展和改革委员会 某某省人力资源和社会保障厅关于某事的通知"
+    assert parse_text(text, "tx").meta.title == page.meta.title
