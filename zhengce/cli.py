@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chunk", help="print the clauses of notice files",
                        epilog="example: zhengce chunk seeds/000_839afbcfa68b4ffc.txt")
-    p.add_argument("paths", nargs="+", help="notice files or folders (.txt .md .html .docx)")
+    p.add_argument("paths", nargs="+", help="notice files or folders (.txt .md .html .docx .pdf)")
     p.add_argument("--json", action="store_true", help="JSON Lines, one clause a line")
     p.set_defaults(func=cmd_chunk)
 
