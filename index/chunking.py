@@ -1,21 +1,7 @@
 """Split a notice into clauses by the numbering levels of Chinese official documents.
 
-Levels (full-width and half-width forms are the same level, because markers
-are matched on the NFKC view):
-
-====  ===========================  =========================
-rank  marker                        example
-====  ===========================  =========================
- -6…  markdown heading              ``#`` … ``######``
-  0   chapter / section             ``第一章`` ``第一节``
-  1   article                       ``第一条``
-  2   Chinese numeral               ``一、``
-  3   bracketed Chinese numeral     ``(一)`` ``（一）``
-  4   arabic numeral                ``1.`` ``1、`` ``1．`` ``１．``
-  5   bracketed arabic numeral      ``(1)`` ``（1）``
-  6   circled numeral               ``①``
-  7   dash bullet                   ``——`` ``--`` ``-``
-====  ===========================  =========================
+Levels and markers are those of :mod:`zhengce.index.markers`; an annex heading ("附件",
+"附件2：…") closes every open level, so the annex is a top-level part.
 
 A numbered line whose text is only a title is a ``heading``; one with a body
 is an ``item`` whose title is its first sentence. Un-numbered paragraphs are
@@ -33,9 +19,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from zhengce.index.aliases import Aliases
-from zhengce.index.cleaning import Line, ends_sentence
+from zhengce.index.cleaning import Line
 from zhengce.index.deadlines import find_deadline, only_time_label
 from zhengce.index.duty import DutyContext, find_duties, merge_units, only_labels
+from zhengce.index.markers import Marker, group_blocks, match_marker
 from zhengce.index.model import (
     BULLET,
     HEADING,
@@ -49,22 +36,6 @@ from zhengce.index.model import (
     page_at,
 )
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUM = "零〇一二三四五六七八九十百"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-# (rank, kind of marker, pattern) matched on the normalized line.
-MARKERS: list[tuple[float, str, re.Pattern]] = [
-    (0, "chapter", re.compile(rf"^第(?P<n>[{_CN_NUM}\d]+)[章节]\s*")),
-    (1, "article", re.compile(rf"^第(?P<n>[{_CN_NUM}\d]+)条\s*")),
-    (2, "cn", re.compile(rf"^(?P<n>[{_CN_NUM}]+)\s*[、.]\s*")),
-    (3, "pcn", re.compile(rf"^\((?P<n>[{_CN_NUM}]+)\)\s*")),
-    (4, "num", re.compile(r"^(?P<n>\d{1,3})\s*(?:、|\.(?!\d))\s*")),
-    (5, "pnum", re.compile(r"^\((?P<n>\d{1,3})\)\s*")),
-    (7, "dash", re.compile(r"^(?:——|--|—|-(?![-\d]))\s*(?=\S)")),
-]
-_MD = re.compile(r"^(?P<hashes>#{1,6})\s*(?=\S)")
 _SENTENCE_END = re.compile(r"[。!?;]")
 # A proposer token names a body: it ends in one of these ("农工党郑州市委会", "市政协委员"),
 # or is a party or sector name; "政府工作报告" names a report, not a proposer.
@@ -73,51 +44,8 @@ _PROPOSER = re.compile(
     r"|(人民政府|局|协会|学会|科协|常委|代表|委员|支部|小组)$"
 )
 HEADING_MAX = 40
-
-
-def cn_to_int(text: str) -> int:
-    """``十二`` -> 12, ``二十一`` -> 21, ``一百零五`` -> 105; arabic digits pass through."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.get(ch, 0)
-    return total + current
-
-
-@dataclass(frozen=True)
-class Marker:
-    rank: float
-    kind: str
-    number: str   # as written (normalized), e.g. "(五)", "12.", "###"
-    ordinal: int  # numeric value, 0 when the marker has none
-    end: int      # where the marker ends in the normalized line
-
-
-def match_marker(norm: str, raw_head: str = "") -> Marker | None:
-    """The numbering marker a normalized line starts with, if any."""
-    m = _MD.match(norm)
-    if m:
-        hashes = m["hashes"]
-        return Marker(-7 + len(hashes), "md", hashes, 0, m.end())
-    if raw_head and raw_head[0] in _CIRCLED:
-        # NFKC turns ① into 1, so circled numbers are read from the raw text.
-        digits = re.match(r"\d+", norm)
-        end = digits.end() if digits else 1
-        return Marker(6, "circled", raw_head[0], _CIRCLED.index(raw_head[0]) + 1, end)
-    for rank, kind, pattern in MARKERS:
-        m = pattern.match(norm)
-        if m and m.end() < len(norm):
-            n = m.groupdict().get("n")
-            return Marker(rank, kind, norm[: m.end()].strip(), cn_to_int(n) if n else 0, m.end())
-    return None
+# An id segment's prefix by marker kind: "c2" a chapter, "o3" a circled number, "a1" an annex.
+_SEG_PREFIX = {"chapter": "c", "circled": "o", "annex": "a"}
 
 
 @dataclass
@@ -169,28 +97,6 @@ def _raw_line_norm(original: str, line: Line) -> str:
     """A markdown heading keeps its inner spaces (they separate title and proposer)."""
     raw = unicodedata.normalize("NFKC", original[line.start:line.end])
     return re.sub(r"\s+", " ", raw).strip()
-
-
-def group_blocks(lines: list[Line], fixed: frozenset[int] | set[int] = frozenset()) -> list[list[Line]]:
-    """Group content lines into paragraphs, joining page-break fragments.
-
-    A line starting at an offset in ``fixed`` (a table line with a place in its table's
-    outline) is a block of its own: it never joins or is joined.
-    """
-    blocks: list[list[Line]] = []
-    for line in lines:
-        marker = match_marker(line.norm, "")
-        if blocks and not marker and not line.norm.startswith("#") and not line.after_skipped \
-                and line.start not in fixed and blocks[-1][0].start not in fixed:
-            prev = blocks[-1][-1]
-            prev_marker = match_marker(blocks[-1][0].norm, "")
-            prev_heading = prev_marker is not None and (
-                prev_marker.kind == "md" or not _SENTENCE_END.search(blocks[-1][0].norm))
-            if (not ends_sentence(prev.norm) and len(prev.norm) >= 25 and not prev_heading):
-                blocks[-1].append(line)
-                continue
-        blocks.append([line])
-    return blocks
 
 
 def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Aliases | None = None,
@@ -249,7 +155,7 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
             holder = parent or root
             units, text, deadline = duties(joined[marker.end:].strip() if marker else joined)
             if marker is not None and marker.ordinal:
-                seg = child_seg(holder, {"chapter": "c", "circled": "o"}.get(marker.kind, ""), marker.ordinal)
+                seg = child_seg(holder, _SEG_PREFIX.get(marker.kind, ""), marker.ordinal)
             else:
                 seg = child_seg(holder, "" if in_table else "t" if mark.group else "p", None)
             number = marker.number if marker is not None else ""
@@ -310,7 +216,7 @@ def build_clauses(original: str, lines: list[Line], meta: DocMeta, aliases: Alia
             else:
                 is_heading = not _SENTENCE_END.search(text) and len(text) <= HEADING_MAX
                 kind = HEADING if is_heading else ITEM
-                prefix = {"chapter": "c", "circled": "o"}.get(marker.kind, "")
+                prefix = _SEG_PREFIX.get(marker.kind, "")
                 seg = child_seg(holder, prefix, marker.ordinal)
             title = text if kind == HEADING else first_sentence(text)
             body = "" if kind == HEADING else text

@@ -10,14 +10,16 @@ pure-Python layout analysis on top of pdfminer, several times slower on two core
 
 Steps, each a small function:
 
-1. :func:`page_lines` reads each page's lines with their left edge, right edge and height;
+1. :func:`page_lines` reads each page's lines with their left edge, right edge and height
+   (from the characters' cells, not their ink: a quote's ink sits off its cell);
 2. :func:`drop_furniture` removes browser headers and footers (date and time with the
    page title, the URL, "1/5"), page numbers ("— 3 —", "第3页 共5页") and lines that
    repeat on most pages, plus an embedded error page left by the browser;
 3. :func:`take_page_meta` reads a government page's metadata table at the top of the
    first page into document fields (it is not text);
-4. :func:`join_lines` joins hard-wrapped lines into paragraphs and records where each
-   page starts in the text, so a clause's page is known from its offset.
+4. :func:`join_lines` joins hard-wrapped lines into paragraphs (the geometry, overridden by
+   a line's form: see :func:`_goes_on`) and records where each page's first line lands in
+   the text, so a clause's page is known from its offset.
 
 A PDF with no text layer raises "no text layer (scanned PDF): OCR it first".
 """
@@ -29,6 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhengce.index.cleaning import ends_sentence, normalize
+from zhengce.index.markers import continues, is_heading, opens_part, opens_quote
 from zhengce.index.tables import META_LABELS
 
 _PAGE_NUMBER = re.compile(
@@ -75,13 +79,27 @@ def page_lines(path: Path) -> list[list[PdfLine]]:
                     continue
                 first = start + (len(raw) - len(raw.lstrip()))
                 last = start + len(raw.rstrip()) - 1
-                l0, b0, _, t0 = textpage.get_charbox(first)
-                _, _, r1, _ = textpage.get_charbox(last)
-                lines.append(PdfLine(n, stripped, l0, r1, t0, t0 - b0))
+                lines.append(_line(textpage, n, stripped, first, last))
             pages.append(lines)
     finally:
         doc.close()
     return pages
+
+
+def _line(textpage, page: int, text: str, first: int, last: int) -> PdfLine:
+    """A line's geometry from its characters' boxes.
+
+    Edges and height come from the loose boxes (the font's em box): a glyph's own ink box
+    sits off the character's cell for an opening quote or bracket ("“一卡通”" seemed indented
+    by half a character) and is a hairline for "一" (the line seemed 2 points high). The
+    height is the median character's, so a few digits or Latin letters do not change it.
+    """
+    left, _, _, _ = textpage.get_charbox(first, loose=True)
+    _, _, right, _ = textpage.get_charbox(last, loose=True)
+    _, _, _, top = textpage.get_charbox(first)
+    heights = sorted(up - bottom for _, bottom, _, up in
+                     (textpage.get_charbox(i, loose=True) for i in range(first, last + 1)))
+    return PdfLine(page, text, left, right, top, heights[len(heights) // 2])
 
 
 def _mask(text: str) -> str:
@@ -145,38 +163,69 @@ def join_lines(pages: list[list[PdfLine]]) -> tuple[str, tuple[int, ...]]:
     body = [line for lines in pages for line in lines]
     if not body:
         return "", ()
-    margin = Counter(round(line.left) for line in body).most_common(1)[0][0]
+    # The left margin: the leftmost edge many lines share (wrapped lines start there; paragraph
+    # starts are indented, and a notice with many short paragraphs has more of those).
+    lefts = Counter(round(line.left) for line in body)
+    margin = min(x for x, n in lefts.items() if n >= max(2, len(body) // 10) or n == max(lefts.values()))
     # The text block's right edge: most lines of running text reach it (a stray wide line does not count).
     rights = sorted(line.right for line in body)
     right = rights[min(len(rights) - 1, int(len(rights) * 0.8))]
     out: list[str] = []
-    prev: PdfLine | None = None
-    firsts: list[int | None] = []  # where each page's first line lands in the text
     size = 0  # len("\n".join(out))
+    starts: list[int | None] = []  # where each page's first line landed in the text
+    prev: PdfLine | None = None
     for lines in pages:
-        firsts.append(None)
+        starts.append(None)
         for line in lines:
-            char = max(line.height, 4.0)
-            wrapped = (prev is not None and abs(line.left - margin) < char * 0.6
-                       and prev.right >= right - char * 1.6)
-            if wrapped:
+            if prev is not None and _goes_on(out[-1], prev, line, margin, right):
                 sep = " " if _ascii_edge(out[-1], line.text) else ""
+                at = size + len(sep)
                 out[-1] += sep + line.text
             else:
-                sep = "\n" if out else ""
+                at = size + 1 if out else 0
                 out.append(line.text)
-            firsts[-1] = size + len(sep) if firsts[-1] is None else firsts[-1]
-            size += len(sep) + len(line.text)
+            size = at + len(line.text)
+            starts[-1] = at if starts[-1] is None else starts[-1]
             prev = line
-    text = "\n".join(out) + "\n"
-    return text, _page_offsets(firsts, text)
+    return "\n".join(out) + "\n", _page_offsets(starts, size + 1)
 
 
-def _page_offsets(firsts: list[int | None], text: str) -> tuple[int, ...]:
-    """Offset in ``text`` of each page's first line, as joined."""
-    offsets = list(firsts)
-    # A page left empty (only furniture) starts where the next page does.
-    nxt = len(text)
+def _goes_on(para: str, prev: PdfLine, line: PdfLine, margin: float, right: float) -> bool:
+    """Whether ``line`` goes on the paragraph ``para``, whose last line is ``prev``.
+
+    The geometry decides first: a line at the left margin after a line of the same font size that
+    reached the right edge was only wrapped; an indented line, or one after a short line, starts
+    a paragraph.
+    The line's form overrides it (:mod:`zhengce.index.markers`): closing punctuation never
+    starts a paragraph; a numbered or annex heading after a finished sentence always does;
+    an opening quote at the margin ("“一卡通”，实现…") goes on a sentence left unfinished by a
+    line of running text (not a heading, not a centred title or a 落款), however short that line.
+    A centred line goes on a line that filled the text block (a long centred heading's wrap).
+    """
+    norm, last = normalize(line.text), normalize(para)
+    if continues(norm):
+        return True
+    if opens_part(norm) and ends_sentence(last):
+        return False
+    char = max(line.height, 4.0)
+    if abs(line.height - prev.height) > 0.15 * max(line.height, prev.height):
+        return False  # a wrap keeps the font size: a title's last line is no addressee's first
+    at_margin = abs(line.left - margin) < char * 0.6
+    if at_margin and prev.right >= right - char * 1.6:
+        return True
+    if (prev.right >= right - char * 1.6 and prev.left - margin < char and not ends_sentence(last)
+            and abs((line.left + line.right) - (margin + right)) < char * 2):
+        return True  # a centred heading that filled its first line ("…人民政府办公" / "厅文件")
+    return (at_margin and opens_quote(norm) and not ends_sentence(last) and not is_heading(last)
+            and prev.left - margin < char * 3)
+
+
+def _page_offsets(starts: list[int | None], end: int) -> tuple[int, ...]:
+    """Each page's start: where its first line landed (a line, not a match of its text
+    elsewhere: a page opening with the title's second line is not the title); a page left
+    empty (only furniture) starts where the next page does."""
+    offsets = list(starts)
+    nxt = end
     for i in range(len(offsets) - 1, -1, -1):
         nxt = offsets[i] = nxt if offsets[i] is None else offsets[i]
     offsets[0] = 0

@@ -257,3 +257,31 @@ def test_markdown_list_items_are_bullets_of_the_article_above(mark):
     assert all(c.parent_id == article.id for c in bullets)
     assert doc.original[bullets[0].start:bullets[0].end].endswith("登记申请书；")
     assert not any(c.kind == BULLET and c.text.startswith("5") for c in doc.clauses)
+
+
+def test_an_annex_heading_ends_the_body_numbering():
+    """"附件" after the 落款 opens a top-level part: the annex's headings and tasks are its
+    children, never children of the body's last item; "附件2：" opens the next part."""
+    doc = parse_text("某市人民政府办公室关于印发某市数字政府建设工作要点的通知\n\n各县（市、区）人民政府，市政府各部门：\n\n"
+                     "现将《某市数字政府建设工作要点》印发给你们，请认真贯彻执行。\n\n"
+                     "一、市数据局负责统筹推进各项任务。\n\n二、各部门要按季度报送进展情况。\n\n"
+                     "附件：某市数字政府建设工作要点\n\n某市人民政府办公室\n\n2025年3月1日\n\n"
+                     "附件\n\n某市数字政府建设工作要点\n\n一、夯实基础支撑\n\n"
+                     "（一）推进政务云建设。推动市本级系统迁移上云。（市数据局牵头，市财政局配合）\n\n"
+                     "附件2：\n\n任务分工表\n\n1.建设城市大脑。（市数据局负责）\n", "n")
+    by_id = {c.id: c for c in doc.clauses}
+    assert [c.id for c in doc.clauses if c.parent_id is None] == ["n#p1", "n#1", "n#2", "n#a1", "n#a2"]
+    assert (by_id["n#a1"].kind, by_id["n#a1"].number) == (HEADING, "附件")
+    task = by_id["n#a1.1.1"]
+    assert task.path == ("附件", "一、夯实基础支撑") and task.title == "推进政务云建设"
+    assert [u.name for u in task.units] == ["市数据局", "市财政局"]
+    assert by_id["n#a2.1"].path == ("附件2:",) and [u.name for u in by_id["n#a2.1"].units] == ["市数据局"]
+    assert not any(c.text == "附件" for c in doc.clauses)
+
+
+@pytest.mark.parametrize("line", ["附件下载：无", "附件所列事项由市数据局负责解释。"])
+def test_a_line_that_only_names_an_annex_is_no_annex_heading(line):
+    doc = parse_text(f"一、加强组织领导。各部门要落实责任。\n\n{line}\n", "x")
+    # a paragraph of item 一 ("附件下载：无", a page's empty download box, is dropped as page junk)
+    assert [c.id for c in doc.clauses if c.parent_id is None] == ["x#1"]
+    assert not any(c.id.startswith("x#a") or c.kind == HEADING and c.number.startswith("附件") for c in doc.clauses)

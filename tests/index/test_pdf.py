@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from zhengce.index.corpus import load_document
-from zhengce.index.pdf import PdfLine, drop_furniture, join_lines, take_page_meta
+from zhengce.index.pdf import PdfLine, drop_furniture, join_lines, page_lines, take_page_meta
 from zhengce.index.reading import ReadError, read_file
 
 GOVCN = Path(__file__).resolve().parents[2] / "eval" / "corpus" / "govcn"
@@ -46,6 +46,61 @@ def test_wrapped_lines_join_and_indented_lines_start_paragraphs():
         "一、总体要求", "（一）指导思想。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大和十九届二中、三中全会精神，统筹推进总体布局。",
         "（二）基本原则。", "坚持问题导向。从实际问题出发，加快推进政府职能转变，深化行业协会改革。"]
     assert text[offsets[1]:].startswith("坚持问题导向")
+
+
+def _text(text: str, left=33.0) -> list[PdfLine]:
+    """Running text filling the block (three full lines), so the margin and right edge are known."""
+    return [line(0, text, left=52 if i == 0 else left) for i in range(3)]
+
+
+def test_a_line_opening_with_a_quote_goes_on_an_unfinished_sentence():
+    """The printer moved "“一卡通”" to the next line and left the line short: the item goes on
+    (its units and deadline with it); after a heading the same line starts a paragraph."""
+    pages = [[*_text("推进数字政府建设，全面提升政府履职数字化、智能化水平，"),
+              line(0, "（七）优化社会保障服务。推进社会保障卡居民服务", left=52, right=520),
+              line(0, "“一卡通”，实现社保卡在就医购药、交通出行、文化旅游等领域应用。（自治区人社厅牵头；完成时限："),
+              line(0, "2025年10月底前）", right=150),
+              line(0, "一、总体要求", left=52, right=140),
+              line(0, "“十四五”时期是数字政府建设的关键时期。", right=300)]]
+    paragraphs = join_lines(pages)[0].splitlines()
+    assert paragraphs[-3:] == [
+        "（七）优化社会保障服务。推进社会保障卡居民服务“一卡通”，实现社保卡在就医购药、交通出行、文化旅游等领域应用。"
+        "（自治区人社厅牵头；完成时限：2025年10月底前）",
+        "一、总体要求", "“十四五”时期是数字政府建设的关键时期。"]
+
+
+def test_the_form_of_a_line_overrides_its_place():
+    """Closing punctuation never starts a paragraph, even indented; an annex heading after a
+    finished sentence does, even at the margin after a full line; a title's last line (a larger
+    font) is not continued by the addressee line; a centred heading's wrap joins its first line."""
+    pages = [[line(0, "某某省人民政府办公厅", right=560, height=20), line(0, "文件", left=280, right=313, height=20),
+              line(0, "某某省人民政府办公厅关于印发某某省数字政府建设方案的通知", left=40, right=553, height=14),
+              line(0, "各市、县人民政府，省政府各部门：", right=300),
+              *_text("现将《某某方案》印发给你们，请认真贯彻执行。"),
+              line(0, "，切实抓好落实。", left=52, right=200),
+              line(0, "附件：某某方案", right=200)]]
+    assert join_lines(pages)[0].splitlines() == [
+        "某某省人民政府办公厅文件", "某某省人民政府办公厅关于印发某某省数字政府建设方案的通知", "各市、县人民政府，省政府各部门：",
+        "现将《某某方案》印发给你们，请认真贯彻执行。" * 3 + "，切实抓好落实。", "附件：某某方案"]
+
+
+def test_a_page_starts_where_its_first_line_landed():
+    """Page 2 opens with text the title holds too: its start is its own line, not the title."""
+    pages = [[line(0, "关于印发某某工作要点的通知", left=150, right=440, height=14), *_text("现将印发给你们。")],
+             [line(1, "某某工作要点", left=200, right=380, height=14), *_text("一、总体要求。")]]
+    text, offsets = join_lines(pages)
+    assert text[offsets[1]:].startswith("某某工作要点\n一、总体要求")
+
+
+def test_line_geometry_is_the_characters_cells_not_their_ink():
+    """"（四）" starts at the paragraph indent like any other first line, and a line opening
+    with "一" (a hairline glyph) is as high as its neighbours."""
+    lines = page_lines(GOVCN / "content_5350734.pdf")[1]
+    item = next(ln for ln in lines if ln.text.startswith("（四）"))
+    plain = next(ln for ln in lines if ln.text.startswith("一批社会影响力大"))
+    wrapped = lines[lines.index(item) + 1]
+    assert abs(item.left - 52) < 1 and abs(plain.left - wrapped.left) < 1
+    assert abs(plain.height - wrapped.height) < 0.5 and abs(item.height - wrapped.height) < 0.5
 
 
 def test_page_metadata_table_is_read_and_removed():
