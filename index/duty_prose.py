@@ -3,7 +3,7 @@
 The rule chain (:mod:`zhengce.index.duty`) reads parentheses, labelled lines and phrases first;
 when those find no unit, the prose rules here read the sentences of regulations and opinions:
 "司法部负责…", "财政部要会同发展改革委…" (the list stops at the task's verb), "X负责，Y配合"
-(both roles named), "Y协助X负责…", "由X负责", "由X商Y制定" (X leads, Y is consulted),
+(both roles named), "X负总责" and "X统筹，Y具体实施" (X leads, Y supports), "Y协助X负责…", "由X负责", "由X商Y制定" (X leads, Y is consulted),
 "X是…的主管单位" and "责任单位为X", "X要…" for a public body named in full ("司法部要加强…";
 not "用人单位应当…" nor "各地要…"). Adverbs and scope words may stand before the verb ("由X具体
 负责", "按照职责分工分别负责"). Role words ("主管单位", "登记管理机关"), words pointing back
