@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 
+from zhengce.index.duty import BRACKETS, PAREN
 from zhengce.index.model import Deadline
 
 _ONGOING = re.compile(r"^(?:(?:19|20)\d{2}年(?:起|开始|(?:至|-|—|到)(?:19|20)\d{2}年))?,?(长期坚持|持续推进|长期推进|持续开展|长期|持续)(?:推进|实施|开展)?$")
@@ -52,7 +53,6 @@ _RELATIVE = re.compile(r"(?:自|从|在)[^,;。:]{1,20}?之日起" + _NUMBER + r
                        r"|(?:在|于)?" + _NUMBER + r"个?(?:工作日|自然日|日|天)(?:以内|内)")
 _TIME_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|完成期限)\s*:\s*"
                          r"(?P<v>[^;。\n)】]+?)(?=\s+[\u4e00-\u9fff]{2,8}:|(?:牵头|配合|责任)[\u4e00-\u9fff]{0,4}:|[;。\n)】]|$)")
-_PAREN = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")  # one level of brackets inside ("各市(州)")
 # A sentence's own closing words: "…配合,长期坚持。" says the task never ends.
 _ONGOING_TAIL = re.compile(r"[,;](长期坚持|长期推进)(?=[。;]|$)")
 
@@ -114,8 +114,8 @@ def find_deadline(norm_text: str, default_year: int | None = None) -> Deadline |
             iso = _last_day(year, int(bare["m"])) if bare["m"] else f"{year:04d}-12-31"
             return Deadline(m["v"].strip(), iso)
         return parse_deadline(m["v"], default_year, strict=False)
-    for body in _PAREN.findall(norm_text.replace("【", "(").replace("】", ")")):
-        for piece in re.split(r"[,;。]", body):
+    for paren in PAREN.finditer(norm_text.translate(BRACKETS)):  # a bracket inside too ("各市(州)")
+        for piece in re.split(r"[,;。]", paren["body"]):
             d = parse_deadline(piece, default_year)
             if d:
                 return d

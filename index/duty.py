@@ -170,10 +170,14 @@ def rule_responsible(piece: str, ctx: DutyContext) -> list[Group] | None:
         return None
     head, sep, rest = m["list"].partition("会同")
     if sep:  # "财政部会同有关部门负责": the unit that convenes the others leads
-        groups = [Group(list_names(head), "lead")]
-        names = [n for n in list_names(rest) if not is_generic(n)]
-        return groups + [Group(names, "support")] if names else groups
+        lead, others = _convened(head, rest)
+        return [Group(lead, "lead")] + ([Group(others, "support")] if others else [])
     return [Group(list_names(m["list"]), "listed")]
+
+
+def _convened(lead: str, others: str) -> tuple[list[str], list[str]]:
+    """The names of "X会同Y": X, and Y without a word for others ("有关部门")."""
+    return list_names(lead), [n for n in list_names(others) if not is_generic(n)]
 
 
 def rule_convening(piece: str, ctx: DutyContext) -> list[Group] | None:
@@ -181,7 +185,7 @@ def rule_convening(piece: str, ctx: DutyContext) -> list[Group] | None:
     m = re.fullmatch(r"(?P<lead>[^会]+?)会同(?P<with>.+?)(?:等(?:有关)?(?:部门|单位))?", piece)
     if not m:
         return None
-    lead, others = list_names(m["lead"]), [n for n in list_names(m["with"]) if not is_generic(n)]
+    lead, others = _convened(m["lead"], m["with"])
     return [Group(lead, "lead"), Group(others, "support")] if valid_names(lead) and valid_names(others) else None
 
 
