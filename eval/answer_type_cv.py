@@ -1,7 +1,8 @@
 """Dev CV of how many top clauses the answer-type check reads: python -m zhengce.eval.answer_type_cv.
 
-A find question that asks for a kind of fact (:mod:`zhengce.search.answer_type`) is refused when
-none of its top ``ANSWER_TYPE_TOP`` clauses states one (:mod:`zhengce.search.answerability`).
+A find or duty question that asks for a kind of fact (:mod:`zhengce.search.answer_type`) is
+refused when none of its top ``ANSWER_TYPE_TOP`` clauses states one
+(:mod:`zhengce.search.answerability`).
 Fewer clauses refuse more: near-domain unanswerables whose best clause is off the point, but also
 answerable questions whose answer ranks second. This script chooses the number on the dev split
 of an eval run (``zhengce eval --corpus mixed`` writes ``var/eval/questions.hybrid.jsonl`` and
@@ -11,6 +12,11 @@ answer read them) states the asked kind. The choice maximises balanced accuracy 
 refused" and "answerable questions answered") under the 4 % wrong-refusal ceiling of the
 answerability choice, by 5-fold cross-validation (:func:`zhengce.eval.tuning.cross_validate`;
 on a tie the larger number, which refuses less). Test rows are only counted, at the choice.
+
+The same run also chooses ``answer.DUTY_COVERAGE``: a duty answer is refused when the clauses
+backing its units hold less than that share of the topic (the row's ``unit_coverage`` signal,
+recorded for every duty answer that names units). Candidates smallest first, so a tie keeps the
+one that refuses less; same objective, ceiling and folds.
 """
 
 from __future__ import annotations
@@ -25,10 +31,11 @@ from zhengce.index.store import load_index
 from zhengce.search.answer_type import evidence, question_type, states
 
 CANDIDATES = (5, 4, 3, 2, 1)  # largest first: a tie keeps the one that refuses less
+DUTY_CANDIDATES = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)  # smallest first, likewise
 
 
 def vetoes(rows: list[dict], index) -> list[dict]:
-    """Each row with ``stated``: for a typed find question, whether its first k clauses state the
+    """Each row with ``stated``: for a typed question, whether its first k clauses state the
     asked kind, for k = 1..5 (True for a question that is not typed)."""
     out = []
     for r in rows:
@@ -49,6 +56,44 @@ def rates(rows: list[dict], k: int, threshold: float) -> tuple[float, float]:
     none = [refused(r, k, threshold) for r in rows if r["type"] == "none"]
     answerable = [refused(r, k, threshold) for r in rows if r["type"] not in ("none", "unit")]
     return sum(none) / max(1, len(none)), sum(answerable) / max(1, len(answerable))
+
+
+def duty_refused(row: dict, floor: float) -> bool:
+    """Refused with ``DUTY_COVERAGE`` at ``floor``: a row that reached the duty aggregation (it has
+    ``unit_coverage``) is refused below the floor; any other row as the run answered it."""
+    held = row.get("signals", {}).get("unit_coverage")
+    return held < floor if held is not None else not row["answerable"]
+
+
+def duty_rates(rows: list[dict], floor: float) -> tuple[float, float]:
+    """(share of unanswerables refused, share of answerable questions refused) at ``floor``."""
+    none = [duty_refused(r, floor) for r in rows if r["type"] == "none"]
+    answerable = [duty_refused(r, floor) for r in rows if r["type"] not in ("none", "unit")]
+    return sum(none) / max(1, len(none)), sum(answerable) / max(1, len(answerable))
+
+
+def choose_duty_coverage(rows: list[dict]) -> None:
+    """Print the CV choice of ``DUTY_COVERAGE`` on the dev rows, and test at the choice."""
+    dev = [r for r in rows if r["split"] == "dev"]
+
+    def balanced(rs, floor):
+        none, answerable = duty_rates(rs, floor)
+        return 0.5 * none + 0.5 * (1.0 - answerable)
+
+    def objective(rs, floor):
+        return balanced(rs, floor) - (1.0 if duty_rates(rs, floor)[1] > SIGNAL_CEILING else 0.0)
+
+    result = cross_validate(dev, list(DUTY_CANDIDATES), objective, measure=balanced)
+    for floor in DUTY_CANDIDATES:
+        none, answerable = duty_rates(dev, floor)
+        print(f"duty coverage {floor}: dev unanswerables refused {none:.3f}, answerable refused {answerable:.3f}")
+    print(f"chosen: {result.chosen} (folds chose {list(result.fold_choices)}); held-out balanced accuracy "
+          f"{result.estimate:.3f} ± {result.spread:.3f}")
+    test = [r for r in rows if r["split"] == "test"]
+    if test:
+        none, answerable = duty_rates(test, result.chosen)
+        print(f"test at the choice (reported, not used): unanswerables refused {none:.3f}, "
+              f"answerable refused {answerable:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         none, answerable = rates(test, result.chosen, threshold)
         print(f"test at the choice (reported, not used): unanswerables refused {none:.3f}, "
               f"answerable refused {answerable:.3f}")
+    choose_duty_coverage(rows)
     return 0
 
 

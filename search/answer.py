@@ -38,6 +38,14 @@ from zhengce.search.intent import DUTY, UNIT, detect
 from zhengce.search.query import cut_query
 
 DUTY_CANDIDATES = 10
+# A duty answer names units only from clauses that hold the topic: when the best of the clauses
+# backing its units covers less than this share of the topic's idf-weighted tokens
+# (:meth:`Answerability.held`, the answer's ``unit_coverage`` signal), the units belong to another
+# matter and the question is refused. Off (0.0), as chosen by ``python -m zhengce.eval.answer_type_cv``
+# on the 273 dev questions (Round 13): the folds chose 0.0, 0.35, 0.35, 0.0, 0.35, and the whole
+# of dev 0.0 (held-out balanced accuracy 0.940 ± 0.025): the floor that refuses "互联网医院的审批和
+# 监管归哪个部门负责" also refuses "河长制湖长制工作激励归哪些部门".
+DUTY_COVERAGE = 0.0
 UNIT_CITATIONS = 50
 
 
@@ -112,10 +120,19 @@ class Answerer:
             return Answer(question, kind, False, text, [], hits[:3], judgement.confidence, topic=topic,
                           signals=judgement.signals)
         units: list[UnitAnswer] = []
+        signals = judgement.signals
         if kind == DUTY:
             idx = self.engine.index
             units = aggregate_units(hits, focus=set(idx.query_tokens(topic)), tokenize=idx.query_tokens,
                                    topic=topic, source=lambda c: idx.original(c.doc_id)[c.start:c.end])
+            if units:
+                backing = idx.clauses([idx.row_of(cid) for cid in dict.fromkeys(
+                    cid for u in units for cid in u.clause_ids)])
+                signals = {**signals, "unit_coverage": self.answerability.held(topic, backing)}
+                if signals["unit_coverage"] < DUTY_COVERAGE:
+                    text = "最接近的条款未写明该事项的责任单位，无法回答。以下条款仅供参考。"
+                    return Answer(question, kind, False, text, [], hits[:3], judgement.confidence,
+                                  topic=topic, signals=signals)
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
             # Citations stay in score order; a unit's clauses past the first k are kept too.
             cited = {cid for u in units for cid in u.clause_ids}
@@ -126,7 +143,7 @@ class Answerer:
             text = f"最相关的条款是《{short_title(top)}》{clause_ref(top)}：{top.title}。"
             hits = hits[:k]
         return Answer(question, kind, True, text, units, hits, judgement.confidence, topic=topic,
-                      signals=judgement.signals)
+                      signals=signals)
 
     def compare_answer(self, question: str, years: list[int], mode: str, filters: Filters | None) -> Answer:
         """The closest clause of each year, side by side, differences marked (see compare.py)."""

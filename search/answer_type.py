@@ -6,9 +6,11 @@ amount; "科技创新券怎么申领" finds clauses on innovation policy that de
 Shared words cannot tell these apart from answerable questions, so the answerability judgement
 (:mod:`zhengce.search.answerability`) also asks: if the question asks for an amount of money (a
 limit's too: "限值各是多少"), an age, a date, a time span, a share, how something is graded or
-staged ("等级怎么划分", "分哪几个阶段"), a way to get in touch ("咨询电话是多少"), a subsidy
-or a procedure, does one of the clauses it
-would cite state one? A grade the question names itself ("三级医院") is no division: the clause
+staged ("等级怎么划分", "分哪几个阶段"), a way to get in touch ("咨询电话是多少"), a day
+("几号开幕", "哪天开通": a month is no day), a subsidy or a procedure, does one of the clauses it
+would cite state one? Some questions name the very word the answer must hold: a post ("科协主席是
+谁" is not answered by a clause naming a 主任) and a subsidy's form ("有没有贴息" is not answered by
+any 补贴). A grade the question names itself ("三级医院") is no division: the clause
 must say how ("分为…", "分三个阶段", "优秀、良好…").
 
 Like an analyzer chain, the types are small named rules tried in order (``RULES``); the first
@@ -24,8 +26,10 @@ amount with 元 or a percentage, "免费", "标准另行制定"; a number with a
 kind at all. Questions and clauses are both read normalized (NFKC, traditional → simplified:
 "多少錢" asks "多少钱", "５０萬元" states "50万元"); a clause's evidence includes its notice's date.
 
-Only questions are typed: a draft clause pasted to find precedents, a duty question ("由谁负责",
-answered by units) and a comparison are not.
+Only questions are typed: a draft clause pasted to find precedents and a comparison are not. A
+duty question ("由谁负责") is answered by units, so it is typed only by a fact it asks besides
+them ("人才公寓归哪个部门管，怎么申请", and "是谁" questions about a post, which read as duty
+questions), never by a year it names.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from zhengce.index.thesaurus import normalize_query
-from zhengce.search.intent import FIND, is_draft_clause
+from zhengce.search.intent import DUTY, FIND, is_draft_clause
 
 _NUM = r"[0-9一二三四五六七八九十百千万两〇零半]"
 _SUBSIDY = r"(?:补贴|补助|资助|奖励|奖补|贴息|优惠|补偿|扶持资金)"
@@ -59,13 +63,25 @@ class AnswerType:
     asks: re.Pattern
     states: re.Pattern
     years: tuple[int, ...] = ()  # years the question pins: a stating text must name each one
+    terms: tuple[str, ...] = ()  # words the question asks about ("秘书长", "贴息"): a stating text holds one
 
 
 def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
     return AnswerType(name, missing, re.compile(asks), re.compile(states))
 
 
+_POSTS = (r"主席|副主席|主任|副主任|秘书长|副秘书长|组长|副组长|召集人|局长|厅长|部长|会长|理事长|院长|校长"
+          r"|书记|市长|省长|区长|县长|负责人|联系人")
+# A subsidy of one form ("有没有贴息") is only stated by that form, not by any subsidy.
+_SUBSIDY_FORM = r"贴息|免息|免税|退税|减税|代偿|租金减免|房租减免"
+
 RULES: tuple[AnswerType, ...] = (
+    _rule("post", "人选",
+          rf"(?P<term>{_POSTS})(?:是谁|是哪位|由谁(?:担任|兼任)|叫什么)",
+          r""),
+    _rule("day", "日期",
+          r"(?<![这那])几号|哪一?天|几月几[日号]|哪一?日(?![本常])",
+          _NUM + r"+\s*(?:日|号)(?![本常])|当日|当天|同日|即日"),
     _rule("money", "金额",
           r"多少钱|多少(?![家个人名户项所])(?:[^，。？?\s]{0,6}?)(?:补贴|补助|奖金|资金|工资|费用|钱)"
           r"|多少(?:亿|万)元?(?=[？?，,。！!\s]|$)|(?:限额|限值|额度)[^，。？?]{0,6}?(?:是|有|为)?(?:多少|几)"
@@ -102,7 +118,8 @@ RULES: tuple[AnswerType, ...] = (
           r"\d{3,4}\s*[-－—]\s*\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)123\d\d(?!\d)|电话|热线|网址"
           r"|www\.|https?://|\.gov\.cn|邮箱|@|地址|联系人|联系方式"),
     _rule("subsidy", "补贴",
-          _SUBSIDY + r"吗|有没有" + _SUBSIDY + r"|(?:什么|哪些)" + _SUBSIDY + r"|补不补|给不给(?:钱|补贴)",
+          rf"(?:有没有|能不能|可以|能否)?(?:享受)?(?P<term>{_SUBSIDY_FORM})(?:吗|政策吗)|有没有(?P<term2>{_SUBSIDY_FORM})"
+          r"|" + _SUBSIDY + r"吗|有没有" + _SUBSIDY + r"|(?:什么|哪些)" + _SUBSIDY + r"|补不补|给不给(?:钱|补贴)",
           r"补贴|补助|资助|奖励|奖补|贴息|减免|优惠|补偿|代偿|专项资金|资金支持|财政支持|给予[^。；]{0,8}支持"
           r"|免征|减征|减半|减按|免税|退税|即征即退|先征后返|加计扣除|免收|免租|返还|予以支持"),
     _rule("procedure", "办理程序",
@@ -122,9 +139,18 @@ _ANY = _rule("year", "情况", r"(?!)", r"")
 
 
 def asked_type(question: str) -> AnswerType | None:
-    """The kind of fact ``question`` asks for, or None when it asks for none the rules know."""
+    """The kind of fact ``question`` asks for, or None when it asks for none the rules know; with
+    the words it asks about when the rule names them (a post, a subsidy's form)."""
     q = normalize_query(question)
-    return next((rule for rule in RULES if rule.asks.search(q)), None)
+    for rule in RULES:
+        m = rule.asks.search(q)
+        if m:
+            terms = tuple(v for k, v in m.groupdict().items() if k.startswith("term") and v)
+            if not terms:
+                return rule
+            missing = "、".join(terms) + ("人选" if rule.name == "post" else "")
+            return replace(rule, terms=terms, missing=missing)
+    return None
 
 
 def pinned_years(question: str) -> tuple[int, ...]:
@@ -140,11 +166,13 @@ def names_year(year: int, text: str) -> bool:
 
 
 def question_type(question: str, intent: str) -> AnswerType | None:
-    """The kind of fact a question of ``intent`` asks for, with the years it pins: only find
-    questions are typed (a duty question asks for units, a draft clause asks nothing)."""
-    if intent != FIND or is_draft_clause(question):
+    """The kind of fact a question of ``intent`` asks for, with the years it pins: find and duty
+    questions are typed (a duty question only by a kind, not a year; a draft clause asks nothing)."""
+    if is_draft_clause(question) or intent not in (FIND, DUTY):
         return None
     rule, years = asked_type(question), pinned_years(question)
+    if intent == DUTY:  # answered by units: only a fact it asks besides them ("…归谁管，怎么申请")
+        return rule
     if not years:
         return rule
     rule = rule or _ANY
@@ -159,7 +187,8 @@ def evidence(clause) -> str:
 
 
 def _stated(rule: AnswerType, text: str) -> bool:
-    return bool(rule.states.search(text)) and all(names_year(y, text) for y in rule.years)
+    return (bool(rule.states.search(text)) and all(names_year(y, text) for y in rule.years)
+            and (not rule.terms or any(term in text for term in rule.terms)))
 
 
 def states(rule: AnswerType, texts: Iterable[str]) -> bool:

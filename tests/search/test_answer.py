@@ -155,6 +155,21 @@ def test_duty_answer_on_seeds(fake_engine):
     assert answer.citations[0].clause.id == "000_839afbcfa68b4ffc#2.5.13"
 
 
+def test_a_duty_answer_records_how_much_of_the_topic_its_units_clauses_hold(fake_engine, monkeypatch):
+    """``unit_coverage``: the topic's share held by the clauses backing the units; under
+    ``DUTY_COVERAGE`` (read when called) the units belong to another matter and nothing is named."""
+    from zhengce.search import answer as answer_mod
+
+    question = "科技贷款风险补偿由哪些单位负责"
+    answered = Answerer(fake_engine).ask(question)
+    held = answered.signals["unit_coverage"]
+    assert answered.answerable and 0.5 < held <= 1.0  # the clause that names 市金融局 holds the topic
+    monkeypatch.setattr(answer_mod, "DUTY_COVERAGE", held + 0.01)
+    refused = Answerer(fake_engine).ask(question)
+    assert not refused.answerable and refused.units == [] and "未写明该事项的责任单位" in refused.answer
+    assert refused.signals["unit_coverage"] == held and refused.citations
+
+
 @pytest.mark.parametrize("question", ["住房公积金怎么提取", "幼儿园入学需要什么材料"])
 def test_not_found_path(fake_engine, question):
     answer = Answerer(fake_engine).ask(question)

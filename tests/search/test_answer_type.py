@@ -42,6 +42,12 @@ from zhengce.search.intent import DUTY, FIND
     ("科技创新券的咨询电话是多少", "contact"),
     ("申报网址是什么", "contact"),
     ("违规使用资金罚款多少", "money"),
+    ("郑州市科协主席是谁", "post"),
+    ("联席会议召集人由谁担任", "post"),
+    ("对接大会今年幾號開幕", "day"),  # traditional characters ask the same
+    ("英文版是哪天开通的", "day"),  # a day before a date
+    ("几月几日截止申报", "day"),
+    ("科技型企业贷款有没有贴息", "subsidy"),
 ])
 def test_a_question_asks_for_one_kind_of_fact(question, kind):
     rule = asked_type(question)
@@ -113,9 +119,27 @@ def _rule(name):
     ("contact", "登录www.example.gov.cn在线申报。", True),
     ("contact", "由市科技局负责受理咨询。", False),
     ("money", "处违法所得1倍以上3倍以下罚款。", True),
+    ("day", "2006年1月1日正式开通。", True),
+    ("day", "2019年3月底前完成。", False),  # a month is no day
+    ("day", "每年举办一次对接大会。", False),
 ])
 def test_whether_a_clause_states_a_fact_of_a_kind(kind, text, stated):
     assert states(_rule(kind), [text]) is stated
+
+
+def test_a_post_or_a_subsidy_form_the_question_names_must_be_stated():
+    """"主席是谁" is not answered by a clause naming another post, "有没有贴息" not by any subsidy."""
+    post = asked_type("郑州市科协主席是谁")
+    assert post.terms == ("主席",) and post.missing == "主席人选"
+    assert states(post, ["市科协主席由…担任。"]) and not states(post, ["国家教材委员会主任由…担任。"])
+    form = asked_type("郑州对科技型中小企业的贷款有没有贴息？")
+    assert form.terms == ("贴息",) and form.missing == "贴息"
+    assert states(form, ["对科技型企业贷款给予贴息。"]) and not states(form, ["对孵化器给予运营补贴。"])
+    assert asked_type("孵化器的场地租金有补贴吗").terms == ()  # any subsidy states a plain one
+    # A duty question is answered by units; a fact it asks besides them is checked too.
+    assert question_type("郑州市科协主席是谁", DUTY).name == "post"
+    assert question_type("人才公寓归哪个部门管，怎么申请", DUTY).name == "procedure"
+    assert question_type("人才公寓归哪个部门管", DUTY) is None
 
 
 def test_a_question_pins_the_years_it_names():
@@ -133,7 +157,8 @@ def test_a_question_pins_the_years_it_names():
 def test_a_find_question_that_pins_a_year_is_typed_by_it(question, missing):
     rule = question_type(question, FIND)
     assert rule is not None and rule.missing == missing
-    assert question_type(question, DUTY) is None  # only find questions are typed
+    duty = question_type(question, DUTY)  # a duty question is typed by its kind, never by a year
+    assert duty is None or duty.years == ()
 
 
 def test_a_clause_of_another_year_does_not_state_the_asked_years_fact():
@@ -162,7 +187,7 @@ def test_a_question_is_refused_when_no_top_clause_states_what_it_asks(seed_docs)
     # The confidence threshold is set to zero: only the answer type can refuse.
     typed = judge(QUESTION, threshold=0.0, answer_type=question_type(QUESTION, FIND))
     assert not typed.answerable and typed.unstated == "金额" and typed.signals["answer_type"] == 0.0
-    assert question_type(QUESTION, DUTY) is None  # a duty question is not typed
+    assert question_type("谁负责郑州市青年科技奖", DUTY) is None  # units are all a duty question asks
     untyped = judge(QUESTION, threshold=0.0)
     assert untyped.answerable and "answer_type" not in untyped.signals
     answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
@@ -185,6 +210,18 @@ def test_the_same_question_is_answered_when_a_clause_states_the_amount(seed_docs
     answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(QUESTION)
     assert answer.answerable and answer.signals["answer_type"] == 1.0
     assert answer.citations[0].clause.doc_id == "prize_notice"
+
+
+def test_a_post_question_is_answered_only_by_a_clause_that_names_the_post(seed_docs):
+    """"评审委员会主任是谁" reaches the prize notice as a duty question; it names no 主任 until it does."""
+    question = "郑州市青年科技奖评审委员会主任是谁"
+    engine = _engine(seed_docs, PRIZE)
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(question)
+    assert answer.intent == DUTY and not answer.answerable and "未写明主任人选" in answer.answer
+    named = PRIZE.replace("青年科技人员。", "青年科技人员。评审委员会主任由市科技局局长担任。")
+    engine = _engine(seed_docs, named)
+    answer = Answerer(engine, answerability=Answerability(engine, Calibration(threshold=0.0))).ask(question)
+    assert answer.answerable and answer.citations[0].clause.doc_id == "prize_notice"
 
 
 def test_a_contact_question_is_answered_only_by_a_clause_that_gives_one(seed_docs):
