@@ -20,7 +20,9 @@ sits inside a phrase ("未来几年", "十几年来") asks for no amount; a bare
 typed at all, since almost any clause holds a number. A question that pins a year ("2017年…目标是
 多少") also asks that the stating clause be about that year: the clause, its notice's title or its
 date must name the year or a span of years holding it ("2024—2026年"), so a question about a year
-no notice covers is not answered from another year's figures. ``states`` is deliberately loose (an
+no notice covers is not answered from another year's figures. A grade or a batch the question
+pins ("二级公立医院", "第一批试点") must be named likewise, so a neighbouring grade's clause
+("三级公立医院") does not answer it. ``states`` is deliberately loose (an
 amount with 元 or a percentage, "免费", "标准另行制定"; a number with a time unit, "当场",
 "每学期"…): a rule may only refuse a question whose cited clauses hold no expression of the
 kind at all. Questions and clauses are both read normalized (NFKC, traditional → simplified:
@@ -63,6 +65,7 @@ class AnswerType:
     asks: re.Pattern
     states: re.Pattern
     years: tuple[int, ...] = ()  # years the question pins: a stating text must name each one
+    ranks: tuple[str, ...] = ()  # a grade or batch the question pins ("二级", "第一批"): named by each
     terms: tuple[str, ...] = ()  # words the question asks about ("秘书长", "贴息"): a stating text holds one
 
 
@@ -138,6 +141,18 @@ _YEAR_SPAN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年?\s*(?:—|–|-|~|
 _ANY = _rule("year", "情况", r"(?!)", r"")
 
 
+# A grade or a batch a question pins ("二级公立医院", "第一批试点"): the stating text must name it,
+# so a question about a grade or batch no notice covers is not answered from another's clause.
+_RANK = re.compile(r"第[一二三四五六七八九十0-9]+(?:批|届|轮)|(?<![0-9一二三四五六七八九十])[一二三四五六七八九1-9]级"
+                   r"(?=[\u4e00-\u9fff])|首批")
+_DIGITS = str.maketrans("123456789", "一二三四五六七八九")
+
+
+def pinned_ranks(question: str) -> tuple[str, ...]:
+    """The grades and batches ``question`` names ("二级", "第一批"), in Chinese numerals, once each."""
+    return tuple(dict.fromkeys(m.translate(_DIGITS) for m in _RANK.findall(normalize_query(question))))
+
+
 def asked_type(question: str) -> AnswerType | None:
     """The kind of fact ``question`` asks for, or None when it asks for none the rules know; with
     the words it asks about when the rule names them (a post, a subsidy's form)."""
@@ -173,10 +188,12 @@ def question_type(question: str, intent: str) -> AnswerType | None:
     rule, years = asked_type(question), pinned_years(question)
     if intent == DUTY:  # answered by units: only a fact it asks besides them ("…归谁管，怎么申请")
         return rule
-    if not years:
+    ranks = pinned_ranks(question)
+    if not years and not ranks:
         return rule
     rule = rule or _ANY
-    return replace(rule, years=years, missing="、".join(f"{y}年" for y in years) + f"的{rule.missing}")
+    pinned = [f"{y}年" for y in years] + list(ranks)
+    return replace(rule, years=years, ranks=ranks, missing="、".join(pinned) + f"的{rule.missing}")
 
 
 def evidence(clause) -> str:
@@ -188,6 +205,7 @@ def evidence(clause) -> str:
 
 def _stated(rule: AnswerType, text: str) -> bool:
     return (bool(rule.states.search(text)) and all(names_year(y, text) for y in rule.years)
+            and all(rank in text.translate(_DIGITS) for rank in rule.ranks)
             and (not rule.terms or any(term in text for term in rule.terms)))
 
 

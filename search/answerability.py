@@ -34,9 +34,9 @@ COVERAGE_TOP = 3
 AGREEMENT_TOP = 5
 # How many top clauses the answer-type check reads: chosen by 5-fold CV on the dev split
 # (``python -m zhengce.eval.answer_type_cv``). Round 13, on 273 dev questions with the re-chosen
-# calibration and the post, day and subsidy-form checks: 2 in three of five folds (1 in two),
-# held-out balanced accuracy 0.938 ± 0.029 (one clause refuses 0.936 of the 78 unanswerables and
-# 0.048 of answerable questions, over the 4 % ceiling; two 0.923 and 0.037). Round 12 had chosen
+# calibration and the post, day, subsidy-form and grade checks: 2 in three of five folds (1 in
+# two), held-out balanced accuracy 0.950 ± 0.018 (one clause refuses 0.962 of the 78 unanswerables
+# and 0.048 of answerable questions, over the 4 % ceiling; two 0.949 and 0.037). Round 12 had chosen
 # 2, Round 11 1, Round 8 2 (eval/ABLATION.md).
 ANSWER_TYPE_TOP = 2
 

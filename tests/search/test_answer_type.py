@@ -9,7 +9,15 @@ from zhengce.index.corpus import parse_text
 from zhengce.index.embedding import FakeEmbedder
 from zhengce.index.store import build_index
 from zhengce.search.answer import Answerer
-from zhengce.search.answer_type import RULES, asked_type, names_year, pinned_years, question_type, states
+from zhengce.search.answer_type import (
+    RULES,
+    asked_type,
+    names_year,
+    pinned_ranks,
+    pinned_years,
+    question_type,
+    states,
+)
 from zhengce.search.answerability import Answerability
 from zhengce.search.engine import SearchEngine
 from zhengce.search.intent import DUTY, FIND
@@ -159,6 +167,19 @@ def test_a_find_question_that_pins_a_year_is_typed_by_it(question, missing):
     assert rule is not None and rule.missing == missing
     duty = question_type(question, DUTY)  # a duty question is typed by its kind, never by a year
     assert duty is None or duty.years == ()
+
+
+def test_a_question_pins_the_grades_and_batches_it_names():
+    assert pinned_ranks("二级公立医院绩效考核是从哪年开始的") == ("二级",)
+    assert pinned_ranks("第2批试点有哪些") == ("第二批",)  # Arabic digits read as Chinese numerals
+    assert pinned_ranks("县级以上人民政府的职责") == () and pinned_ranks("十二级台风") == ()
+    rule = question_type("二级公立医院绩效考核是从哪年开始的", FIND)
+    assert rule.name == "when" and rule.missing == "二级的时间"
+    assert not states(rule, ["2019年，在全国启动三级公立医院绩效考核工作。"])  # another grade's date
+    assert states(rule, ["2020年启动二级公立医院绩效考核工作。"])
+    untyped = question_type("第一批试点的是哪几个证书", FIND)  # untyped, but the batch is pinned
+    assert untyped.ranks == ("第一批",) and not states(untyped, ["启动1+X证书制度试点工作。"])
+    assert states(untyped, ["第1批试点包括以下证书。"])
 
 
 def test_a_clause_of_another_year_does_not_state_the_asked_years_fact():
