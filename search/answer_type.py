@@ -74,7 +74,7 @@ def _rule(name: str, missing: str, asks: str, states: str) -> AnswerType:
 
 
 _POSTS = (r"主席|副主席|主任|副主任|秘书长|副秘书长|组长|副组长|召集人|局长|厅长|部长|会长|理事长|院长|校长"
-          r"|书记|市长|省长|区长|县长|负责人|联系人")
+          r"|书记|市长|省长|区长|县长|联系人")  # not 负责人: "…的负责人是谁" asks for the units
 # A subsidy of one form ("有没有贴息") is only stated by that form, not by any subsidy.
 _SUBSIDY_FORM = r"贴息|免息|免税|退税|减税|代偿|租金减免|房租减免"
 
@@ -137,8 +137,8 @@ RULES: tuple[AnswerType, ...] = (
 # "2021年至2023年"): read after NFKC, so full-width digits count.
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 _YEAR_SPAN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年?\s*(?:—|–|-|~|～|至|到)+\s*((?:19|20)[0-9]{2})(?![0-9])")
-# Only a year: the question asks for no kind the rules know, but for that year's matter.
-_ANY = _rule("year", "情况", r"(?!)", r"")
+# Only a year, a grade or a batch: the question asks for no kind the rules know, but for its matter.
+_ANY = _rule("pinned", "情况", r"(?!)", r"")
 
 
 # A grade or a batch a question pins ("二级公立医院", "第一批试点"): the stating text must name it,

@@ -55,6 +55,7 @@ from zhengce.search.intent import DUTY, FIND
     ("对接大会今年幾號開幕", "day"),  # traditional characters ask the same
     ("英文版是哪天开通的", "day"),  # a day before a date
     ("几月几日截止申报", "day"),
+    ("联席会议的联系人是谁", "post"),
     ("科技型企业贷款有没有贴息", "subsidy"),
 ])
 def test_a_question_asks_for_one_kind_of_fact(question, kind):
@@ -83,6 +84,7 @@ def test_a_question_asks_for_one_kind_of_fact(question, kind):
     "申请材料有哪几类",  # what to bring, not how a thing is graded
     "12345热线归哪个部门统筹管理",  # who runs the hotline, not its number
     "政府网站要不要建外文版",
+    "科技成果转化的负责人是谁",  # who is responsible: the units, not a post
 ])
 def test_questions_that_ask_for_no_typed_fact(question):
     assert asked_type(question) is None
