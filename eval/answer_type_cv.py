@@ -50,12 +50,17 @@ def refused(row: dict, k: int, threshold: float) -> bool:
     return row["confidence"] < threshold or not row["stated"][k]
 
 
-def rates(rows: list[dict], k: int, threshold: float) -> tuple[float, float]:
-    """(share of unanswerables refused, share of answerable questions refused); unit questions
-    are answered by the directory and never refused."""
-    none = [refused(r, k, threshold) for r in rows if r["type"] == "none"]
-    answerable = [refused(r, k, threshold) for r in rows if r["type"] not in ("none", "unit")]
+def _shares(rows: list[dict], is_refused) -> tuple[float, float]:
+    """(share of unanswerables refused, share of answerable questions refused) by ``is_refused``;
+    unit questions are answered by the directory and never refused."""
+    none = [is_refused(r) for r in rows if r["type"] == "none"]
+    answerable = [is_refused(r) for r in rows if r["type"] not in ("none", "unit")]
     return sum(none) / max(1, len(none)), sum(answerable) / max(1, len(answerable))
+
+
+def rates(rows: list[dict], k: int, threshold: float) -> tuple[float, float]:
+    """:func:`_shares` with the first ``k`` clauses read, at the confidence ``threshold``."""
+    return _shares(rows, lambda r: refused(r, k, threshold))
 
 
 def duty_refused(row: dict, floor: float) -> bool:
@@ -66,34 +71,34 @@ def duty_refused(row: dict, floor: float) -> bool:
 
 
 def duty_rates(rows: list[dict], floor: float) -> tuple[float, float]:
-    """(share of unanswerables refused, share of answerable questions refused) at ``floor``."""
-    none = [duty_refused(r, floor) for r in rows if r["type"] == "none"]
-    answerable = [duty_refused(r, floor) for r in rows if r["type"] not in ("none", "unit")]
-    return sum(none) / max(1, len(none)), sum(answerable) / max(1, len(answerable))
+    """:func:`_shares` with the duty-coverage ``floor``."""
+    return _shares(rows, lambda r: duty_refused(r, floor))
 
 
-def choose_duty_coverage(rows: list[dict]) -> None:
-    """Print the CV choice of ``DUTY_COVERAGE`` on the dev rows, and test at the choice."""
+def choose(rows: list[dict], candidates: tuple, rate, label: str):
+    """Print the CV choice among ``candidates`` on the dev rows (``rate(rows, candidate)`` gives
+    the two shares, ``label`` names a candidate's line), and the test rows at the choice."""
     dev = [r for r in rows if r["split"] == "dev"]
 
-    def balanced(rs, floor):
-        none, answerable = duty_rates(rs, floor)
+    def balanced(rs, candidate):
+        none, answerable = rate(rs, candidate)
         return 0.5 * none + 0.5 * (1.0 - answerable)
 
-    def objective(rs, floor):
-        return balanced(rs, floor) - (1.0 if duty_rates(rs, floor)[1] > SIGNAL_CEILING else 0.0)
+    def objective(rs, candidate):
+        return balanced(rs, candidate) - (1.0 if rate(rs, candidate)[1] > SIGNAL_CEILING else 0.0)
 
-    result = cross_validate(dev, list(DUTY_CANDIDATES), objective, measure=balanced)
-    for floor in DUTY_CANDIDATES:
-        none, answerable = duty_rates(dev, floor)
-        print(f"duty coverage {floor}: dev unanswerables refused {none:.3f}, answerable refused {answerable:.3f}")
+    result = cross_validate(dev, list(candidates), objective, measure=balanced)
+    for candidate in candidates:
+        none, answerable = rate(dev, candidate)
+        print(f"{label} {candidate}: dev unanswerables refused {none:.3f}, answerable refused {answerable:.3f}")
     print(f"chosen: {result.chosen} (folds chose {list(result.fold_choices)}); held-out balanced accuracy "
           f"{result.estimate:.3f} ± {result.spread:.3f}")
     test = [r for r in rows if r["split"] == "test"]
     if test:
-        none, answerable = duty_rates(test, result.chosen)
+        none, answerable = rate(test, result.chosen)
         print(f"test at the choice (reported, not used): unanswerables refused {none:.3f}, "
               f"answerable refused {answerable:.3f}")
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,27 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     threshold = Calibration.from_dict(index.calibration).threshold
     rows = vetoes([json.loads(line) for line in Path(args.rows).read_text(encoding="utf-8").splitlines() if line],
                   index)
-    dev = [r for r in rows if r["split"] == "dev"]
-
-    def balanced(rs, k):
-        none, answerable = rates(rs, k, threshold)
-        return 0.5 * none + 0.5 * (1.0 - answerable)
-
-    def objective(rs, k):
-        return balanced(rs, k) - (1.0 if rates(rs, k, threshold)[1] > SIGNAL_CEILING else 0.0)
-
-    result = cross_validate(dev, list(CANDIDATES), objective, measure=balanced)
-    for k in CANDIDATES:
-        none, answerable = rates(dev, k, threshold)
-        print(f"top {k}: dev unanswerables refused {none:.3f}, answerable refused {answerable:.3f}")
-    print(f"chosen: {result.chosen} (folds chose {list(result.fold_choices)}); held-out balanced accuracy "
-          f"{result.estimate:.3f} ± {result.spread:.3f}")
-    test = [r for r in rows if r["split"] == "test"]
-    if test:
-        none, answerable = rates(test, result.chosen, threshold)
-        print(f"test at the choice (reported, not used): unanswerables refused {none:.3f}, "
-              f"answerable refused {answerable:.3f}")
-    choose_duty_coverage(rows)
+    choose(rows, CANDIDATES, lambda rs, k: rates(rs, k, threshold), "top")
+    choose(rows, DUTY_CANDIDATES, duty_rates, "duty coverage")
     return 0
 
 

@@ -125,9 +125,9 @@ class Answerer:
             idx = self.engine.index
             units = aggregate_units(hits, focus=set(idx.query_tokens(topic)), tokenize=idx.query_tokens,
                                    topic=topic, source=lambda c: idx.original(c.doc_id)[c.start:c.end])
+            cited = {cid for u in units for cid in u.clause_ids}
             if units:
-                backing = idx.clauses([idx.row_of(cid) for cid in dict.fromkeys(
-                    cid for u in units for cid in u.clause_ids)])
+                backing = [h.clause for h in hits if h.clause.id in cited]
                 signals = {**signals, "unit_coverage": self.answerability.held(topic, backing)}
                 if signals["unit_coverage"] < DUTY_COVERAGE:
                     text = "最接近的条款未写明该事项的责任单位，无法回答。以下条款仅供参考。"
@@ -135,7 +135,6 @@ class Answerer:
                                   topic=topic, signals=signals)
             text = duty_sentence(units, hits) if units else "相关条款未写明责任单位。"
             # Citations stay in score order; a unit's clauses past the first k are kept too.
-            cited = {cid for u in units for cid in u.clause_ids}
             shown = hits[:k]
             hits = shown + [h for h in hits[k:] if h.clause.id in cited]
         else:
